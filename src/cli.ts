@@ -1,0 +1,119 @@
+// iamlab's command line: parses argv and hands each command to its own module, loaded
+// lazily so that `iamlab shell` never pays for Ink and only --real loads the AWS SDK.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { VERSION } from './version.js';
+
+const HELP = `iamlab ${VERSION} — hands-on AWS IAM role and sts:AssumeRole labs in your terminal
+
+Usage
+  iamlab                               the tutor: pick a lab, follow its steps
+  iamlab start <lab> [--real [--profile P] [--region R]]
+                                       the tutor, straight into a lab
+  iamlab labs [--json]                 the lab catalog with your progress
+  iamlab shell [--lab <lab>]           the aws shell on a lab's simulated account
+  iamlab check <lab> [--json] [--real [--profile P] [--region R]]
+                                       check every step of a lab (exit 0 when all pass)
+  iamlab reset <lab> [--yes]           a fresh world and progress for a lab
+  iamlab serve --lab <lab> [--port N]  the lab's simulated account as an AWS endpoint on 127.0.0.1
+  iamlab cleanup <lab> --real          delete what a lab created in a real account
+  iamlab report [--lab L] [--format json|md|junit] [--workshop-key K]
+  iamlab verify <report…> [--workshop-key K]
+  iamlab roster <report…> [--format md|csv]
+  iamlab workshop serve [--port N]
+
+Options
+  --help, -h      show this help
+  --version, -v   show the version
+
+State lives under $IAMLAB_HOME when set, else in your config directory.`;
+
+type Values = Record<string, string | boolean | undefined>;
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  json: { type: 'boolean' },
+  lab: { type: 'string' },
+  real: { type: 'boolean' },
+  profile: { type: 'string' },
+  region: { type: 'string' },
+  port: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  format: { type: 'string' },
+  'workshop-key': { type: 'string' },
+  workshop: { type: 'string' },
+  name: { type: 'string' },
+  step: { type: 'string' },
+  plain: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+export class UsageError extends Error {}
+
+function str(v: Values, k: string): string | undefined {
+  const x = v[k];
+  return typeof x === 'string' ? x : undefined;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    process.stderr.write(`iamlab: ${(e as Error).message.replace(/^.*?: /, '')}\nRun 'iamlab --help' for usage.\n`);
+    return 2;
+  }
+  const v = parsed.values as Values;
+  const [cmd, ...rest] = parsed.positionals;
+  if (v.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (v.help || cmd === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const common = { real: Boolean(v.real), profile: str(v, 'profile'), region: str(v, 'region') };
+  try {
+    switch (cmd) {
+      case undefined:
+      case 'start': {
+        const { appCommand } = await import('./app/command.js');
+        return await appCommand({ lab: cmd === 'start' ? need(rest[0], 'start <lab>') : undefined, ...common, workshop: str(v, 'workshop'), name: str(v, 'name'), plain: Boolean(v.plain) });
+      }
+      case 'shell': {
+        const { shellCommand } = await import('./shell/command.js');
+        return await shellCommand({ lab: str(v, 'lab') ?? rest[0], ...common });
+      }
+      case 'labs': {
+        const { labsCommand } = await import('./labs/commands.js');
+        return await labsCommand({ json: Boolean(v.json) });
+      }
+      case 'check': {
+        const { checkCommand } = await import('./labs/commands.js');
+        return await checkCommand({ lab: need(rest[0] ?? str(v, 'lab'), 'check <lab>'), json: Boolean(v.json), ...common });
+      }
+      case 'reset': {
+        const { resetCommand } = await import('./labs/commands.js');
+        return await resetCommand({ lab: need(rest[0] ?? str(v, 'lab'), 'reset <lab>'), yes: Boolean(v.yes) });
+      }
+      case 'serve': {
+        const { serveCommand } = await import('./serve/command.js');
+        return await serveCommand({ lab: str(v, 'lab') ?? rest[0], port: str(v, 'port') });
+      }
+      default:
+        process.stderr.write(`iamlab: unknown command '${cmd}'. Run 'iamlab --help' for the list.\n`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`iamlab: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function need(x: string | undefined, usage: string): string {
+  if (!x) throw new UsageError(`missing argument: iamlab ${usage}`);
+  return x;
+}
