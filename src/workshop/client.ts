@@ -222,22 +222,25 @@ export function createWorkshopClient(opts: WorkshopClientOptions): WorkshopClien
   };
 
   /** Sends batches until the queue is empty or a request fails (which schedules the retry). */
-  const pump = async (): Promise<void> => {
+  const pump = (): Promise<void> => {
     if (inFlight) return inFlight;
-    inFlight = (async () => {
-      try {
-        while (queue.length > 0) {
-          const before = failures;
-          await attempt();
-          if (failures > before) break;
-        }
-      } catch {
-        /* never let delivery throw into the app */
-      } finally {
-        inFlight = undefined;
+    if (queue.length === 0) return Promise.resolve();
+    const run = (async () => {
+      await Promise.resolve(); // always finish after `inFlight` is set below
+      while (queue.length > 0) {
+        const before = failures;
+        await attempt();
+        if (failures > before) break;
       }
-    })();
-    return inFlight;
+    })()
+      .catch(() => {
+        /* never let delivery throw into the app */
+      })
+      .finally(() => {
+        if (inFlight === run) inFlight = undefined;
+      });
+    inFlight = run;
+    return run;
   };
 
   const client: WorkshopClient = {
