@@ -1,0 +1,163 @@
+// Test helpers for the real-account mode: moto_server on a free loopback port, small scripted
+// HTTP servers (throttling, expired tokens, closed ports), temporary AWS config files.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+export interface Running {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The path of moto_server when it is on PATH (and runs), else undefined. */
+export function motoPath(): string | undefined {
+  const r = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' });
+  const p = r.stdout.trim();
+  return r.status === 0 && p ? p : undefined;
+}
+
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** A port on 127.0.0.1 that nothing listens on (bound then released). */
+export const closedPort = freePort;
+
+/** Starts moto_server on a free 127.0.0.1 port and waits until it answers. */
+export async function startMoto(env: Record<string, string> = {}): Promise<Running> {
+  const bin = motoPath();
+  if (!bin) throw new Error('moto_server is not on PATH');
+  const port = await freePort();
+  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
+    try {
+      const r = await fetch(`${url}/moto-api/`);
+      if (r.status < 500) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`moto_server did not start: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface Scripted extends Running {
+  /** Requests received: method, url, form body fields (awsQuery). */
+  requests: Array<{ method: string; url: string; body: string; action?: string; authorization?: string }>;
+}
+
+/** A tiny HTTP server; `handler` answers each request given its parsed awsQuery Action. */
+export async function startScripted(
+  handler: (req: { method: string; url: string; body: string; action?: string; n: number }, res: ServerResponse) => void,
+): Promise<Scripted> {
+  const requests: Scripted['requests'] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const action = new URLSearchParams(body).get('Action') ?? undefined;
+      const entry = { method: req.method ?? 'GET', url: req.url ?? '/', body, action, authorization: req.headers.authorization };
+      requests.push(entry);
+      handler({ ...entry, n: requests.length }, res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+
+export function queryError(res: ServerResponse, status: number, code: string, message: string, service: 'sts' | 'iam' = 'sts'): void {
+  res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-RequestId': 'req-err' });
+  res.end(
+    `<ErrorResponse xmlns="${service === 'sts' ? STS_NS : IAM_NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>req-err</RequestId></ErrorResponse>`,
+  );
+}
+
+export function callerIdentityOk(res: ServerResponse, arn = 'arn:aws:iam::111122223333:user/alice'): void {
+  res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-RequestId': 'req-ok' });
+  res.end(
+    `<GetCallerIdentityResponse xmlns="${STS_NS}"><GetCallerIdentityResult><UserId>AIDAEXAMPLE</UserId><Account>${arn.split(':')[4]}</Account><Arn>${arn}</Arn></GetCallerIdentityResult><ResponseMetadata><RequestId>req-ok</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+  );
+}
+
+/** A temporary directory with AWS config/credentials files; env points the SDK and iamlab at them. */
+export function tempAwsFiles(files: { config?: string; credentials?: string }): { dir: string; env: Record<string, string>; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'iamlab-real-'));
+  const config = join(dir, 'config');
+  const credentials = join(dir, 'credentials');
+  writeFileSync(config, files.config ?? '');
+  writeFileSync(credentials, files.credentials ?? '');
+  return {
+    dir,
+    env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Sets process.env for the duration of a test (the SDK's credential chain reads process.env).
+ * Each test file runs in its own process; tests inside a file run one after another.
+ */
+export function withEnv(vars: Record<string, string | undefined>): () => void {
+  const saved: Record<string, string | undefined> = {};
+  for (const k of Object.keys(vars)) {
+    saved[k] = process.env[k];
+    if (vars[k] === undefined) delete process.env[k];
+    else process.env[k] = vars[k];
+  }
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+/** Every AWS_* variable unset, IMDS off, files pointing nowhere: a machine with no credentials. */
+export function noAwsEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const vars: Record<string, string | undefined> = {};
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_') && k !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') vars[k] = undefined;
+  return { ...vars, AWS_EC2_METADATA_DISABLED: 'true', ...extra };
+}
