@@ -1,7 +1,7 @@
 // The instructor's live view of the room (Ink). The view is a pure function of the room
 // and a clock; LiveDashboard subscribes to the server and ticks the clock.
 import React, { useEffect, useState } from 'react';
-import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { duration, eventLine, learnerRows, type LearnerRow, type RoomState } from './room.js';
 import type { WorkshopServer } from './server.js';
 
@@ -14,9 +14,20 @@ export interface DashboardProps {
   warnings?: string[];
   /** How many recent events to list under the table. */
   recent?: number;
+  /** Terminal width. Default 100. */
+  columns?: number;
 }
 
-const COLS = { name: 16, lab: 24, step: 28, done: 7, hints: 6, skips: 6, idle: 8 } as const;
+/** Column widths for a terminal `columns` wide: fixed numeric columns, the rest shared by name, lab and step. */
+export function columnWidths(columns: number): number[] {
+  const fixed = [6, 6, 6, 7]; // Done, Hints, Skips, Idle
+  const status = 12;
+  const rest = Math.max(36, columns - fixed.reduce((a, b) => a + b, 0) - status);
+  const name = Math.max(10, Math.floor(rest * 0.25));
+  const lab = Math.max(12, Math.floor(rest * 0.35));
+  const step = Math.max(14, rest - name - lab);
+  return [name, lab, step, ...fixed];
+}
 
 function cellText(s: string, w: number): string {
   return s.length > w - 1 ? `${s.slice(0, w - 2)}…` : s;
@@ -59,7 +70,7 @@ function StatusCell({ row, stuckAfterMs }: { row: LearnerRow; stuckAfterMs: numb
 export function Dashboard(p: DashboardProps) {
   const rows = learnerRows(p.room, p.now, p.stuckAfterMs);
   const count = (s: LearnerRow['status']) => rows.filter((r) => r.status === s).length;
-  const widths = [COLS.name, COLS.lab, COLS.step, COLS.done, COLS.hints, COLS.skips, COLS.idle];
+  const widths = columnWidths(p.columns ?? 100);
   const recent = p.room.recent.slice(-(p.recent ?? 6));
   return (
     <Box flexDirection="column">
@@ -124,6 +135,7 @@ export function LiveDashboard(p: LiveDashboardProps) {
   const [clock, setClock] = useState(now());
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
+  const { stdout } = useStdout();
   useEffect(() => p.server.subscribe(() => setVersion((v) => v + 1)), [p.server]);
   useEffect(() => {
     const t = setInterval(() => setClock(now()), p.tickMs ?? 1000);
@@ -140,7 +152,7 @@ export function LiveDashboard(p: LiveDashboardProps) {
   );
   return (
     <Box flexDirection="column">
-      <Dashboard room={p.server.room} now={clock} url={p.server.url} signed={p.server.signed} stuckAfterMs={p.stuckAfterMs} warnings={p.server.warnings} />
+      <Dashboard room={p.server.room} now={clock} url={p.server.url} signed={p.server.signed} stuckAfterMs={p.stuckAfterMs} warnings={p.server.warnings} columns={stdout.columns || 80} />
       {isRawModeSupported ? <Text dimColor>q quits (the room is saved; serve again to continue)</Text> : null}
     </Box>
   );
