@@ -67,6 +67,10 @@ export interface PrincipalInfo {
   uniqueId?: string;
   /** Principal tags (user/role tags plus session tags). */
   tags?: Record<string, string>;
+  /** For a service calling (e.g. "ec2.amazonaws.com"): matched by "Service" principals. */
+  service?: string;
+  /** For AssumeRoleWithWebIdentity/SAML: the identity provider (ARN or e.g. "cognito-identity.amazonaws.com"), matched by "Federated" principals. */
+  federated?: string;
 }
 
 /** Request context: condition keys -> values. Keys compared case-insensitively by the engine. */

@@ -1,0 +1,361 @@
+// AWS's policy evaluation logic for one request (reference §4.2, decision matrix §2.2).
+
+import { evaluateCondition } from './conditions.js';
+import { compilePolicy, type CompiledPolicy, type CompiledPrincipal, type CompiledStatement } from './compile.js';
+import { globMatch, resourcePatternMatches, splitArn, type Lookup } from './match.js';
+import { buildSummary, type DecisionPath } from './summary.js';
+import type {
+  ConditionTrace,
+  EvaluationInput,
+  EvaluationRequest,
+  Explanation,
+  PolicyInput,
+  PolicyKind,
+  PolicyTrace,
+  PrincipalInfo,
+  StatementTrace,
+} from './types.js';
+
+export interface AuthorizeOptions {
+  /**
+   * Build per-statement traces (default true). With false, `policies` is empty and `deciding`
+   * lists the first applying statement per policy; decision, reason, deniedBy and summary are
+   * the same as with traces.
+   */
+  trace?: boolean;
+}
+
+/** How a resource-based policy's Principal matched the caller, most direct first. */
+export type PrincipalMatch = 'session' | 'user' | 'role' | 'service' | 'federated' | 'everyone' | 'account';
+const MATCH_RANK: Record<PrincipalMatch, number> = { session: 7, user: 6, role: 5, service: 4, federated: 4, everyone: 3, account: 1 };
+
+/** The request, prepared once per authorize() call. */
+interface Prepared {
+  req: EvaluationRequest;
+  principal: PrincipalInfo;
+  act: string;
+  svc: string;
+  resource: string;
+  parts: string[] | undefined;
+  lookup: Lookup;
+}
+
+export interface PolicyEval {
+  input: PolicyInput;
+  compiled: CompiledPolicy;
+  allow: CompiledStatement[];
+  deny: CompiledStatement[];
+  /** Best principal match among applying Allow statements (resource/trust policies only). */
+  match?: PrincipalMatch;
+  trace?: PolicyTrace;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request context
+
+function makeLookup(req: EvaluationRequest): Lookup {
+  let map: Map<string, string[]> | undefined;
+  return (k: string) => {
+    if (!map) map = buildContext(req);
+    return map.get(k);
+  };
+}
+
+/** The request context with aws:Principal* keys filled from the principal (caller's values win). */
+export function buildContext(req: EvaluationRequest): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(req.context)) {
+    if (v === undefined) continue;
+    m.set(k.toLowerCase(), Array.isArray(v) ? v : [v]);
+  }
+  const p = req.principal;
+  const def = (k: string, v: string | undefined) => {
+    if (v !== undefined && !m.has(k)) m.set(k, [v]);
+  };
+  if (p.type !== 'Anonymous') {
+    def('aws:principalarn', p.principalArn);
+    def('aws:principalaccount', p.accountId);
+  }
+  def('aws:principaltype', p.type);
+  def('aws:userid', p.userId);
+  if (p.type === 'User') def('aws:username', p.username ?? lastPathPart(p.arn));
+  for (const [tk, tv] of Object.entries(p.tags ?? {})) def(`aws:principaltag/${tk.toLowerCase()}`, tv);
+  return m;
+}
+
+function lastPathPart(arn: string): string | undefined {
+  const i = arn.lastIndexOf('/');
+  return i < 0 ? undefined : arn.slice(i + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statement matching
+
+function actionHit(cs: CompiledStatement, act: string, svc: string): boolean {
+  const list = cs.bySvc.get(svc);
+  if (list) for (let i = 0; i < list.length; i++) if (globMatch(list[i]!, act)) return true;
+  const any = cs.anySvc;
+  for (let i = 0; i < any.length; i++) if (globMatch(any[i]!, act)) return true;
+  return false;
+}
+
+function resourceHit(cs: CompiledStatement, cp: CompiledPolicy, rq: Prepared): boolean {
+  const rs = cs.resources!;
+  for (let i = 0; i < rs.length; i++) {
+    if (resourcePatternMatches(rs[i]!, rq.resource, rq.parts, rq.svc, cp.variables ? rq.lookup : undefined)) return true;
+  }
+  return false;
+}
+
+/** How (if at all) a Principal block names the caller. */
+export function matchPrincipal(cp: CompiledPrincipal, p: PrincipalInfo): PrincipalMatch | undefined {
+  if ((p.type === 'AssumedRole' || p.type === 'FederatedUser') && cp.arns.has(p.arn)) return 'session';
+  if (p.type === 'User' && (cp.arns.has(p.arn) || (p.uniqueId !== undefined && cp.uniqueIds.has(p.uniqueId)))) return 'user';
+  if (p.type === 'AssumedRole' && (cp.arns.has(p.principalArn) || (p.uniqueId !== undefined && cp.uniqueIds.has(p.uniqueId)))) return 'role';
+  if (p.service !== undefined && cp.services.has(p.service)) return 'service';
+  if (p.federated !== undefined && cp.federated.has(p.federated)) return 'federated';
+  if (cp.everyone) return 'everyone';
+  if (p.type !== 'Anonymous' && cp.accounts.has(p.accountId)) return 'account';
+  return undefined;
+}
+
+function evalPolicy(input: PolicyInput, rq: Prepared, trace: boolean): PolicyEval {
+  const cp = compilePolicy(input.document);
+  const ev: PolicyEval = { input, compiled: cp, allow: [], deny: [] };
+  const withPrincipal = input.kind === 'resource' || input.kind === 'trust';
+  const traces: StatementTrace[] | undefined = trace ? [] : undefined;
+  const sts = cp.statements;
+  for (let si = 0; si < sts.length; si++) {
+    const cs = sts[si]!;
+    const aHit = actionHit(cs, rq.act, rq.svc);
+    const actionMatched = cs.notAction ? !aHit : aHit;
+    if (!traces && !actionMatched) continue;
+    const resourceMatched = cs.resources === undefined ? true : cs.notResource ? !resourceHit(cs, cp, rq) : resourceHit(cs, cp, rq);
+    if (!traces && !resourceMatched) continue;
+    let principalMatched: boolean | undefined;
+    let how: PrincipalMatch | undefined;
+    if (withPrincipal) {
+      if (cs.principal) {
+        const m = matchPrincipal(cs.principal, rq.principal);
+        if (cs.notPrincipal) {
+          principalMatched = m === undefined;
+          how = principalMatched ? 'everyone' : undefined;
+        } else {
+          principalMatched = m !== undefined;
+          how = m;
+        }
+      } else principalMatched = false;
+      if (!traces && !principalMatched) continue;
+    }
+    let condOk = true;
+    let ctrace: ConditionTrace[] | undefined;
+    if (traces) ctrace = [];
+    for (const c of cs.conditions) {
+      const rv = rq.lookup(c.lowerKey);
+      const r = evaluateCondition(c, rv, rq.lookup);
+      if (ctrace) ctrace.push({ operator: c.operator, key: c.key, values: c.values, requestValues: rv, result: r });
+      if (!r) {
+        condOk = false;
+        if (!ctrace) break;
+      }
+    }
+    const applies = actionMatched && resourceMatched && principalMatched !== false && condOk;
+    if (applies) {
+      if (cs.effect === 'Deny') ev.deny.push(cs);
+      else {
+        ev.allow.push(cs);
+        if (how && (ev.match === undefined || MATCH_RANK[how] > MATCH_RANK[ev.match])) ev.match = how;
+      }
+    }
+    if (traces) {
+      const t: StatementTrace = {
+        index: cs.index,
+        effect: cs.effect,
+        applies,
+        actionMatched,
+        resourceMatched,
+        conditions: ctrace!,
+        note: statementNote(cs, actionMatched, resourceMatched, principalMatched, ctrace!, applies, rq),
+      };
+      if (cs.sid !== undefined) t.sid = cs.sid;
+      if (principalMatched !== undefined) t.principalMatched = principalMatched;
+      traces.push(t);
+    }
+  }
+  if (traces) {
+    const t: PolicyTrace = {
+      kind: input.kind,
+      name: input.name,
+      outcome: ev.deny.length ? 'deny' : ev.allow.length ? 'allow' : 'none',
+      statements: traces,
+    };
+    if (input.arn !== undefined) t.arn = input.arn;
+    if (input.attachedTo !== undefined) t.attachedTo = input.attachedTo;
+    if (input.source !== undefined) t.source = input.source;
+    ev.trace = t;
+  }
+  return ev;
+}
+
+function list(xs: string[], max = 3): string {
+  if (xs.length <= max) return xs.join(', ');
+  return `${xs.slice(0, max).join(', ')} (+${xs.length - max} more)`;
+}
+
+function statementNote(
+  cs: CompiledStatement,
+  actionMatched: boolean,
+  resourceMatched: boolean,
+  principalMatched: boolean | undefined,
+  conds: ConditionTrace[],
+  applies: boolean,
+  rq: Prepared,
+): string {
+  const st = cs.source;
+  const acts = cs.notAction ? `every action except ${list(cs.actions)}` : list(cs.actions);
+  const res = st.Resource ? ` on ${list(st.Resource, 2)}` : st.NotResource ? ` on everything except ${list(st.NotResource, 2)}` : '';
+  const head = `${cs.effect} ${acts}${res}`;
+  if (applies) return `${head} — applies`;
+  if (!actionMatched) return `${head} — does not cover ${rq.req.action}`;
+  if (!resourceMatched) return `${head} — resource ${rq.resource} does not match`;
+  if (principalMatched === false) return `${head} — ${cs.notPrincipal ? 'the caller is excluded by NotPrincipal' : 'does not name the caller'}`;
+  const failed = conds.find((c) => !c.result);
+  if (failed) {
+    const got = failed.requestValues === undefined ? 'absent from the request' : `is ${failed.requestValues.map((v) => `"${v}"`).join(', ')}`;
+    return `${head} — condition ${failed.operator} ${failed.key} not met (${failed.key} ${got})`;
+  }
+  return `${head} — does not apply`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decision
+
+function prepare(req: EvaluationRequest): Prepared {
+  const act = req.action.toLowerCase();
+  const colon = act.indexOf(':');
+  return {
+    req,
+    principal: req.principal,
+    act,
+    svc: colon < 0 ? act : act.slice(0, colon),
+    resource: req.resource,
+    parts: req.resource === '*' ? undefined : splitArn(req.resource),
+    lookup: makeLookup(req),
+  };
+}
+
+/**
+ * Evaluates one request as AWS does: explicit deny anywhere wins; a role trust policy must
+ * allow explicitly; a resource-based policy naming the caller directly can allow on its own in
+ * the same account (within the limits of §4.2); otherwise identity ∩ boundary ∩ session;
+ * across accounts both the resource policy and the caller's identity policies must allow.
+ */
+export function authorize(input: EvaluationInput, opts: AuthorizeOptions = {}): Explanation {
+  const trace = opts.trace !== false;
+  const rq = prepare(input.request);
+  const p = rq.principal;
+  const identity = input.identity.map((pi) => evalPolicy(pi, rq, trace));
+  const resource = input.resource ? evalPolicy(input.resource, rq, trace) : undefined;
+  const boundary = input.boundary ? evalPolicy(input.boundary, rq, trace) : undefined;
+  const session = input.session ? input.session.map((pi) => evalPolicy(pi, rq, trace)) : undefined;
+
+  const resourceAccount = input.request.resourceAccount ?? p.accountId;
+  const crossAccount = resourceAccount !== p.accountId;
+  const all: PolicyEval[] = [...identity, ...(resource ? [resource] : []), ...(boundary ? [boundary] : []), ...(session ?? [])];
+
+  const idAllow = identity.some((e) => e.allow.length > 0);
+  const resAllow = resource !== undefined && resource.allow.length > 0;
+  const bOk = boundary === undefined || boundary.allow.length > 0;
+  const sOk = session === undefined ? !input.sessionRequired : session.some((e) => e.allow.length > 0);
+  const sKind: PolicyKind[] = ['session'];
+
+  let path: DecisionPath;
+  const denies = all.filter((e) => e.deny.length > 0);
+  if (denies.length > 0) {
+    path = { decision: 'Deny', reason: 'explicit-deny', deniedBy: uniqueKinds(denies), via: 'explicit', deciding: denies, crossAccount };
+  } else if (p.type === 'Account' && !crossAccount) {
+    if (resource?.input.kind === 'trust') path = deny(['trust'], 'root-trust', [], crossAccount);
+    else path = { decision: 'Allow', reason: 'root-user', deniedBy: [], via: 'root', deciding: [], crossAccount };
+  } else if (!crossAccount) {
+    const direct = resAllow && resource!.match !== undefined && resource!.match !== 'account';
+    if (resource?.input.kind === 'trust' && !resAllow) {
+      path = deny(['trust'], 'trust-missing', [], crossAccount);
+    } else if (direct) {
+      const m = resource!.match!;
+      const grant = [resource!];
+      if (m === 'session' || m === 'service' || m === 'federated' || p.type === 'Anonymous') {
+        path = allow('resource-direct', grant, crossAccount);
+      } else if (p.type === 'User') {
+        // A resource policy naming an IAM user is not limited by the user's boundary — except
+        // a role trust policy: "If a permissions boundary is set for the user, then it must
+        // allow the sts:AssumeRole action" (§2.2 row 8).
+        if (resource!.input.kind === 'trust' && !bOk) path = deny(['boundary'], 'boundary-trust-direct', grant, crossAccount);
+        else path = allow('resource-direct', withLimits(grant, resource!.input.kind === 'trust' ? boundary : undefined, undefined), crossAccount);
+      } else {
+        // Role ARN (or "*") for a role or federated session: limited by an implicit deny in the
+        // boundary or in the session policy.
+        if (!bOk) path = deny(['boundary'], 'boundary', grant, crossAccount);
+        else if (!sOk) path = deny(sKind, session === undefined ? 'session-required' : 'session', grant, crossAccount);
+        else path = allow('resource-direct', withLimits(grant, boundary, session), crossAccount);
+      }
+    } else if (!idAllow) {
+      path = deny(['identity'], resAllow ? 'identity-after-account-trust' : 'identity', [], crossAccount);
+    } else if (!bOk) {
+      path = deny(['boundary'], 'boundary', [], crossAccount);
+    } else if (!sOk) {
+      path = deny(sKind, session === undefined ? 'session-required' : 'session', [], crossAccount);
+    } else {
+      path = allow('identity', withLimits([...identity, ...(resAllow ? [resource!] : [])], boundary, session), crossAccount);
+    }
+  } else {
+    // Cross-account: the resource's account and the caller's account must both allow.
+    const resKind: PolicyKind = resource?.input.kind ?? 'resource';
+    const idSide = p.type === 'Account' ? true : idAllow;
+    if (!resAllow && !idSide) path = deny(['identity', resKind], 'cross-both', [], crossAccount);
+    else if (!resAllow) path = deny([resKind], 'cross-resource', [], crossAccount);
+    else if (!idSide) path = deny(['identity'], 'cross-identity', [resource!], crossAccount);
+    else if (!bOk) path = deny(['boundary'], 'boundary', [], crossAccount);
+    else if (!sOk) path = deny(sKind, session === undefined ? 'session-required' : 'session', [], crossAccount);
+    else path = allow('cross', withLimits([resource!, ...identity], boundary, session), crossAccount);
+  }
+
+  const deciding: Explanation['deciding'] = [];
+  for (const e of path.deciding) {
+    const stmts = path.decision === 'Deny' ? e.deny : e.allow;
+    for (const cs of stmts) {
+      const d: Explanation['deciding'][number] = { policy: e.input.name, kind: e.input.kind, index: cs.index, effect: cs.effect };
+      if (cs.sid !== undefined) d.sid = cs.sid;
+      deciding.push(d);
+    }
+  }
+  const policies: PolicyTrace[] = [];
+  if (trace) for (const e of all) policies.push(e.trace!);
+  return {
+    decision: path.decision,
+    reason: path.reason,
+    request: { principal: p.arn, action: input.request.action, resource: input.request.resource },
+    deniedBy: path.deniedBy,
+    crossAccount,
+    policies,
+    deciding,
+    summary: buildSummary(path, { input, identity, resource, boundary, session, resourceAccount }),
+  };
+}
+
+function uniqueKinds(es: PolicyEval[]): PolicyKind[] {
+  const out: PolicyKind[] = [];
+  for (const e of es) if (!out.includes(e.input.kind)) out.push(e.input.kind);
+  return out;
+}
+
+function deny(deniedBy: PolicyKind[], via: DecisionPath['via'], deciding: PolicyEval[], crossAccount: boolean): DecisionPath {
+  return { decision: 'Deny', reason: 'implicit-deny', deniedBy, via, deciding: [], context: deciding, crossAccount };
+}
+
+function allow(via: DecisionPath['via'], deciding: PolicyEval[], crossAccount: boolean): DecisionPath {
+  return { decision: 'Allow', reason: 'allowed', deniedBy: [], via, deciding: deciding.filter((e) => e.allow.length > 0), crossAccount };
+}
+
+function withLimits(grant: PolicyEval[], boundary: PolicyEval | undefined, session: PolicyEval[] | undefined): PolicyEval[] {
+  return [...grant, ...(boundary ? [boundary] : []), ...(session ?? [])];
+}
