@@ -1,0 +1,124 @@
+// Dev-time generator: derives the wire shapes of the STS, IAM and EC2 operations the
+// simulated account serves from the AWS API models shipped in the pinned SDK clients
+// (devDependencies), and writes src/serve/model/shapes.ts. Run after bumping the clients:
+//   node src/serve/model/generate.mjs
+// Only shape *data* (member names, types, XML/query names) is extracted; no SDK code is copied,
+// and the server never loads the SDK at run time.
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const { NormalizedSchema } = require('@smithy/core/schema');
+
+const OPS = {
+  sts: ['AssumeRole', 'GetCallerIdentity', 'GetSessionToken', 'GetFederationToken', 'DecodeAuthorizationMessage',
+    'GetAccessKeyInfo', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML'],
+  iam: `CreateUser GetUser ListUsers UpdateUser DeleteUser CreateLoginProfile GetLoginProfile
+  UpdateLoginProfile DeleteLoginProfile CreateAccessKey ListAccessKeys UpdateAccessKey DeleteAccessKey GetAccessKeyLastUsed
+  CreateGroup GetGroup ListGroups DeleteGroup AddUserToGroup RemoveUserFromGroup ListGroupsForUser
+  CreateRole GetRole ListRoles UpdateRole UpdateRoleDescription UpdateAssumeRolePolicy DeleteRole
+  TagRole UntagRole ListRoleTags TagUser UntagUser ListUserTags
+  CreatePolicy GetPolicy ListPolicies DeletePolicy CreatePolicyVersion GetPolicyVersion
+  ListPolicyVersions DeletePolicyVersion SetDefaultPolicyVersion
+  AttachUserPolicy DetachUserPolicy ListAttachedUserPolicies AttachGroupPolicy DetachGroupPolicy
+  ListAttachedGroupPolicies AttachRolePolicy DetachRolePolicy ListAttachedRolePolicies
+  PutUserPolicy GetUserPolicy ListUserPolicies DeleteUserPolicy PutGroupPolicy GetGroupPolicy
+  ListGroupPolicies DeleteGroupPolicy PutRolePolicy GetRolePolicy ListRolePolicies DeleteRolePolicy
+  PutUserPermissionsBoundary DeleteUserPermissionsBoundary PutRolePermissionsBoundary
+  DeleteRolePermissionsBoundary ListEntitiesForPolicy GetAccountAuthorizationDetails
+  SimulatePrincipalPolicy SimulateCustomPolicy CreateVirtualMFADevice EnableMFADevice
+  ListMFADevices ListVirtualMFADevices DeactivateMFADevice DeleteVirtualMFADevice CreateAccountAlias ListAccountAliases
+  DeleteAccountAlias GetAccountSummary ListInstanceProfiles ListInstanceProfilesForRole ChangePassword
+  GetAccountPasswordPolicy`.split(/\s+/).filter(Boolean),
+  ec2: ['DescribeInstances', 'DescribeRegions', 'DescribeAvailabilityZones'],
+};
+const CLIENTS = { sts: '@aws-sdk/client-sts', iam: '@aws-sdk/client-iam', ec2: '@aws-sdk/client-ec2' };
+
+const shapes = [];
+const byName = new Map();
+
+function ref(ns) {
+  const name = ns.getName(true);
+  if (name && byName.has(name)) return byName.get(name);
+  let shape;
+  if (ns.isStructSchema()) {
+    const idx = shapes.length;
+    shapes.push(null);
+    if (name) byName.set(name, idx);
+    const members = [];
+    for (const [m, ms] of ns.structIterator()) {
+      const t = ms.getMergedTraits();
+      const mem = { n: m, t: ref(ms) };
+      if (t.xmlName && t.xmlName !== m) mem.x = t.xmlName;
+      if (t.ec2QueryName) mem.q = t.ec2QueryName;
+      if (t.xmlFlattened) mem.f = 1;
+      members.push(mem);
+    }
+    shapes[idx] = { k: 'S', m: members };
+    return idx;
+  }
+  if (ns.isListSchema()) {
+    const vs = ns.getValueSchema();
+    const t = vs.getMergedTraits();
+    shape = { k: 'L', v: ref(vs) };
+    if (t.xmlName && t.xmlName !== 'member') shape.x = t.xmlName;
+  } else if (ns.isMapSchema()) {
+    const ks = ns.getKeySchema(); const vs = ns.getValueSchema();
+    shape = { k: 'M', key: ref(ks), v: ref(vs) };
+    const kn = ks.getMergedTraits().xmlName; const vn = vs.getMergedTraits().xmlName;
+    if (kn) shape.kx = kn; if (vn) shape.vx = vn;
+  } else if (ns.isTimestampSchema()) shape = { k: 't' };
+  else if (ns.isBlobSchema()) shape = { k: 'B' };
+  else if (ns.isBooleanSchema()) shape = { k: 'b' };
+  else if (ns.isNumericSchema()) {
+    const s = ns.getSchema();
+    shape = { k: s === 1 ? 'n' : 'n' };
+  } else if (ns.isStringSchema()) shape = { k: 's' };
+  else if (ns.isUnitSchema()) shape = { k: 'S', m: [] };
+  else throw new Error(`unhandled schema ${name}`);
+  const key = JSON.stringify(shape);
+  if (byName.has(key)) return byName.get(key);
+  const idx = shapes.length;
+  shapes.push(shape);
+  byName.set(key, idx);
+  if (name) byName.set(name, idx);
+  return idx;
+}
+
+const ops = {};
+const versions = {};
+for (const [svc, names] of Object.entries(OPS)) {
+  const mod = require(CLIENTS[svc]);
+  ops[svc] = {};
+  for (const op of names) {
+    const schema = mod[`${op}$`];
+    if (!schema) throw new Error(`${svc}:${op} not in the SDK model`);
+    const input = NormalizedSchema.of(schema[4]());
+    const output = NormalizedSchema.of(schema[5]());
+    ops[svc][op] = [ref(input), ref(output)];
+  }
+}
+
+const pkg = (n) => require(`${n}/package.json`).version;
+const header = `// GENERATED by src/serve/model/generate.mjs from the API models in ${Object.values(CLIENTS).map((c) => `${c}@${pkg(c)}`).join(', ')}.
+// Do not edit by hand. Shape kinds: s string, n number, b boolean, t timestamp, B blob,
+// L list (v: member shape, x: member element name when not 'member'),
+// M map (key, v; kx/vx element names), S structure (m: members; n name, t shape, x xmlName, q ec2QueryName, f flattened).
+`;
+const body = `${header}
+export interface ShapeMember { n: string; t: number; x?: string; q?: string; f?: 1 }
+export type Shape =
+  | { k: 's' | 'n' | 'b' | 't' | 'B' }
+  | { k: 'L'; v: number; x?: string }
+  | { k: 'M'; key: number; v: number; kx?: string; vx?: string }
+  | { k: 'S'; m: ShapeMember[] };
+
+export const SHAPES: Shape[] = ${JSON.stringify(shapes)};
+
+/** service → operation → [input shape, output shape] */
+export const OPERATIONS: Record<'sts' | 'iam' | 'ec2', Record<string, [number, number]>> = ${JSON.stringify(ops)};
+`;
+const out = fileURLToPath(new URL('./shapes.ts', import.meta.url));
+writeFileSync(out, body);
+console.log(`wrote ${out}: ${shapes.length} shapes, ${Object.values(ops).reduce((a, o) => a + Object.keys(o).length, 0)} operations`);
