@@ -30,7 +30,8 @@ export function signatureText(report: Report): string {
 }
 
 export function backendText(lab: ReportLab): string {
-  return lab.backend.kind === 'sim' ? 'simulated account' : `real AWS account ${lab.backend.account_id}`;
+  if (lab.backend.kind === 'sim') return 'simulated account';
+  return lab.backend.account_id ? `real AWS account ${lab.backend.account_id}` : 'real AWS account (id not recorded)';
 }
 
 export function stepOutcome(lab: ReportLab, s: ReportStep): string {
@@ -164,7 +165,7 @@ function renderJunit(r: Report): string {
       ['lab.version', lab.version],
       ['lab.content_hash', lab.content_hash],
       ['lab.started_at', lab.started_at ?? ''],
-      ['backend', lab.backend.kind === 'sim' ? 'sim' : `real:${lab.backend.account_id}`],
+      ['backend', lab.backend.kind === 'sim' ? 'sim' : `real:${lab.backend.account_id ?? 'unknown'}`],
       ['recheck', lab.recheck.status === 'done' ? `done at ${lab.checked_at ?? ''}` : `${lab.recheck.status}: ${lab.recheck.note ?? ''}`],
       ['iamlab.version', r.iamlab_version],
       ['generated_at', r.generated_at],

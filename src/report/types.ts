@@ -45,7 +45,8 @@ export const ReportStepSchema = z.strictObject({
 
 export const BackendSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('sim') }),
-  z.strictObject({ kind: z.literal('real'), account_id: z.string().regex(/^\d{12}$/, 'not a 12-digit account id') }),
+  /** account_id null: the progress did not record which account. */
+  z.strictObject({ kind: z.literal('real'), account_id: z.string().regex(/^\d{12}$/, 'not a 12-digit account id').nullable() }),
 ]);
 
 export const ReportLabSchema = z.strictObject({
