@@ -43,6 +43,8 @@ export interface CompiledPolicy {
 
 const cache = new WeakMap<PolicyDocument, CompiledPolicy>();
 
+const arr = (x: string[] | string | undefined): string[] | undefined => (typeof x === 'string' ? [x] : x);
+
 const ROOT_ARN = /^arn:aws:iam::(\d{12}):root$/;
 
 function compilePrincipal(p: PrincipalBlock): CompiledPrincipal {
@@ -55,7 +57,9 @@ function compilePrincipal(p: PrincipalBlock): CompiledPrincipal {
     federated: new Set(),
   };
   if (p === '*') return cp;
-  for (const v of p.AWS ?? []) {
+  const loose = p as Partial<Record<string, string[] | string>>;
+  const list = (k: string): string[] => arr(loose[k]) ?? [];
+  for (const v of list('AWS')) {
     if (v === '*') cp.everyone = true;
     else if (/^\d{12}$/.test(v)) cp.accounts.add(v);
     else {
@@ -65,16 +69,34 @@ function compilePrincipal(p: PrincipalBlock): CompiledPrincipal {
       else cp.arns.add(v);
     }
   }
-  for (const v of p.Service ?? []) cp.services.add(v);
-  for (const v of p.Federated ?? []) cp.federated.add(v);
+  for (const v of list('Service')) cp.services.add(v);
+  for (const v of list('Federated')) cp.federated.add(v);
   return cp;
+}
+
+function normaliseLoose(st: Statement): Statement {
+  const loose = st as unknown as Record<string, string[] | string | undefined>;
+  if (['Action', 'NotAction', 'Resource', 'NotResource'].every((k) => typeof loose[k] !== 'string')) return st;
+  const out: Statement = { ...st };
+  const a = arr(loose.Action);
+  if (a) out.Action = a;
+  const na = arr(loose.NotAction);
+  if (na) out.NotAction = na;
+  const r = arr(loose.Resource);
+  if (r) out.Resource = r;
+  const nr = arr(loose.NotResource);
+  if (nr) out.NotResource = nr;
+  return out;
 }
 
 export function compilePolicy(doc: PolicyDocument): CompiledPolicy {
   const hit = cache.get(doc);
   if (hit) return hit;
   const variables = doc.Version === '2012-10-17';
-  const statements = doc.Statement.map((st, index): CompiledStatement => {
+  // Documents should come from validatePolicy (normalised); tolerate single strings anyway.
+  const rawStatements = (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]) as Statement[];
+  const statements = rawStatements.map((raw, index): CompiledStatement => {
+    const st = normaliseLoose(raw);
     const actions = st.Action ?? st.NotAction ?? [];
     const bySvc = new Map<string, Glob[]>();
     const anySvc: Glob[] = [];
@@ -92,7 +114,8 @@ export function compilePolicy(doc: PolicyDocument): CompiledPolicy {
     const res = st.Resource ?? st.NotResource;
     const conditions: CompiledCondition[] = [];
     for (const [op, block] of Object.entries(st.Condition ?? {})) {
-      for (const [key, values] of Object.entries(block)) {
+      for (const [key, raw] of Object.entries(block)) {
+        const values = Array.isArray(raw) ? raw.map(String) : [String(raw)];
         const c = compileCondition(op, key, values, variables);
         // Unknown operators are rejected by validatePolicy; an unvalidated document with one
         // gets a condition that never holds, so it can never grant access by mistake.
