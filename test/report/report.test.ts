@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { DOMParser } from '@xmldom/xmldom';
+import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
 import { canonicalJson, CanonicalJsonError } from '../../src/report/canonical.js';
 import { checkSignature, signReport, signingPayload, workshopKeyId } from '../../src/report/sign.js';
 import { embedLine, renderReport } from '../../src/report/render.js';
@@ -103,7 +103,7 @@ test('the JUnit report is XML with one testsuite per lab and one testcase per st
   const failure = cases[1]!.getElementsByTagName('failure')[0]!;
   assert.equal(failure.getAttribute('message'), 'sts_user still cannot assume the role: the trust policy names "arn:aws:iam::111122223333:root" & <nothing> for the user');
   assert.equal(cases[2]!.getElementsByTagName('skipped')[0]?.getAttribute('message'), 'skipped: the solution was run');
-  const props = (el: Element) => Object.fromEntries(Array.from(el.getElementsByTagName('property')).map((p) => [p.getAttribute('name'), p.getAttribute('value')]));
+  const props = (el: XmlElement) => Object.fromEntries(Array.from(el.getElementsByTagName('property')).map((p) => [p.getAttribute('name'), p.getAttribute('value')]));
   const sp = props(cases[1]!);
   assert.equal(sp.hints_shown, 'where-trust,root-vs-user');
   assert.equal(sp.solution_viewed, 'true');
