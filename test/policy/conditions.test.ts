@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { authorize, parseCidr, parseDate } from '../../src/policy/index.js';
 import type { ContextValues } from '../../src/policy/types.js';
-import { allow, identity, user } from './helpers.js';
+import { allow, denyDoc, identity, user } from './helpers.js';
 
 const alice = user('alice');
 
@@ -193,7 +193,7 @@ test('aws:Principal* keys are filled from the principal unless the caller provid
 
 test('a Deny with a condition applies only when the condition holds (MFA patterns of §4.6)', () => {
   const admin = identity('admin', allow('*'));
-  const denyNoMfa = (op: string) => identity('deny-no-mfa', { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { [op]: { 'aws:MultiFactorAuthPresent': ['false'] } } }] });
+  const denyNoMfa = (op: string) => identity('deny-no-mfa', denyDoc('*', '*', { Condition: { [op]: { 'aws:MultiFactorAuthPresent': false } } }));
   const run = (op: string, ctx: ContextValues) =>
     authorize({ request: { principal: alice, action: 'iam:ListRoles', resource: '*', context: ctx }, identity: [admin, denyNoMfa(op)] }).decision;
   assert.equal(run('Bool', {}), 'Allow', 'Deny + Bool false does not deny access-key requests (key absent)');
