@@ -1,0 +1,285 @@
+// Evaluation logic (reference §4.2–4.4): deny precedence, resource policies, boundaries, session
+// policies, root, matching rules, wildcard-only actions, explanations and AWS's messages.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { actionMatches, authorize, awsDeniedMessage, renderExplanation, resourceMatches } from '../../src/policy/index.js';
+import type { EvaluationInput, PolicyInput } from '../../src/policy/types.js';
+import { ACCT, OTHER, allow, denyDoc, doc, federated, identity, root, session, user } from './helpers.js';
+
+const balu = user('balu');
+const bucketArn = 'arn:aws:s3:::lab-bucket';
+
+function req(principal = balu, action = 's3:ListAllMyBuckets', resource = '*', extra: Partial<EvaluationInput> = {}, resourceAccount?: string): EvaluationInput {
+  return { request: { principal, action, resource, context: {}, ...(resourceAccount ? { resourceAccount } : {}) }, identity: [], ...extra };
+}
+
+function bucketPolicy(statements: Record<string, unknown>[]): PolicyInput {
+  return { kind: 'resource', name: 'bucket policy of lab-bucket', source: 'bucket', document: doc({ Version: '2012-10-17', Statement: statements }, 'resource') };
+}
+
+test('no policy at all → implicit deny, with the learner summary of the brief', () => {
+  const e = authorize(req(balu, 'account:GetAccountInformation'));
+  assert.equal(e.decision, 'Deny');
+  assert.equal(e.reason, 'implicit-deny');
+  assert.deepEqual(e.deniedBy, ['identity']);
+  assert.equal(e.summary, 'Denied (implicit): no identity-based policy of user balu allows account:GetAccountInformation.');
+  assert.equal(
+    awsDeniedMessage(e, balu.arn, 'account:GetAccountInformation', '*'),
+    'User: arn:aws:iam::123456789012:user/balu is not authorized to perform: account:GetAccountInformation on resource: * because no identity-based policy allows the account:GetAccountInformation action',
+  );
+  assert.equal(
+    awsDeniedMessage(e, balu.arn, 's3:ListAllMyBuckets', ''),
+    'User: arn:aws:iam::123456789012:user/balu is not authorized to perform: s3:ListAllMyBuckets because no identity-based policy allows the s3:ListAllMyBuckets action',
+  );
+});
+
+test('identity Allow grants; statements and policies combine with OR; the summary names the statement', () => {
+  const e = authorize(req(balu, 'sts:GetCallerIdentity', '*', { identity: [identity('s3-only', allow('s3:*'), 'user balu'), identity('sts-all', allow('sts:*'), 'user balu')] }));
+  assert.equal(e.decision, 'Allow');
+  assert.equal(e.summary, 'Allowed: Statement[0] of policy sts-all (attached to user balu) allows sts:GetCallerIdentity.');
+  assert.deepEqual(e.deciding, [{ policy: 'sts-all', kind: 'identity', index: 0, effect: 'Allow' }]);
+  assert.deepEqual(
+    e.policies.map((p) => [p.name, p.outcome]),
+    [
+      ['s3-only', 'none'],
+      ['sts-all', 'allow'],
+    ],
+  );
+});
+
+test('explicit deny anywhere wins: identity, resource, boundary and session policies (gotcha 9)', () => {
+  const admin = identity('AdministratorAccess', allow('*'));
+  const s = session('ops', 'lab');
+  const cases: Array<[string, EvaluationInput, string]> = [
+    ['identity', req(balu, 's3:GetObject', `${bucketArn}/k`, { identity: [admin, identity('deny', denyDoc('s3:GetObject'))] }), 'with an explicit deny in an identity-based policy'],
+    [
+      'resource',
+      req(balu, 's3:GetObject', `${bucketArn}/k`, { identity: [admin], resource: bucketPolicy([{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `${bucketArn}/*` }]) }),
+      'with an explicit deny in a resource-based policy',
+    ],
+    [
+      'boundary',
+      req(balu, 's3:GetObject', `${bucketArn}/k`, { identity: [admin], boundary: { kind: 'boundary', name: 'B', arn: `arn:aws:iam::${ACCT}:policy/B`, document: doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }] }) } }),
+      `with an explicit deny in a permissions boundary: arn:aws:iam::${ACCT}:policy/B`,
+    ],
+    [
+      'session',
+      req(s, 's3:GetObject', `${bucketArn}/k`, { identity: [admin], session: [{ kind: 'session', name: 'session policy', document: doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoGet', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }] }) }] }),
+      'with an explicit deny in a session policy',
+    ],
+  ];
+  for (const [kind, input, suffix] of cases) {
+    const e = authorize(input);
+    assert.equal(e.decision, 'Deny', kind);
+    assert.equal(e.reason, 'explicit-deny', kind);
+    assert.deepEqual(e.deniedBy, [kind]);
+    assert.ok(awsDeniedMessage(e, input.request.principal.arn, 's3:GetObject', `${bucketArn}/k`).endsWith(suffix), kind);
+    assert.match(e.summary, /^Denied \(explicit\): /);
+    assert.ok(e.deciding.every((d) => d.effect === 'Deny' && d.kind === kind));
+  }
+});
+
+test('a bucket policy naming the user directly allows without an identity policy (same account); naming the account does not', () => {
+  const direct = bucketPolicy([{ Sid: 'Balu', Effect: 'Allow', Principal: { AWS: balu.arn }, Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
+  const e = authorize(req(balu, 's3:GetObject', `${bucketArn}/notes.txt`, { resource: direct }));
+  assert.equal(e.decision, 'Allow');
+  assert.equal(e.summary, 'Allowed: the bucket policy of lab-bucket names user balu directly, which is enough in the same account.');
+  // Not limited by the user's boundary (only trust policies are, §2.2 row 8).
+  const boundary: PolicyInput = { kind: 'boundary', name: 'iam-only', document: allow('iam:*') };
+  assert.equal(authorize(req(balu, 's3:GetObject', `${bucketArn}/notes.txt`, { resource: direct, boundary })).decision, 'Allow');
+  const account = bucketPolicy([{ Effect: 'Allow', Principal: { AWS: ACCT }, Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
+  const a = authorize(req(balu, 's3:GetObject', `${bucketArn}/notes.txt`, { resource: account }));
+  assert.equal(a.decision, 'Deny');
+  assert.deepEqual(a.deniedBy, ['identity']);
+  // Either side is enough in the same account.
+  assert.equal(authorize(req(balu, 's3:GetObject', `${bucketArn}/notes.txt`, { resource: account, identity: [identity('get', allow('s3:GetObject'))] })).decision, 'Allow');
+  assert.equal(authorize(req(balu, 's3:GetObject', `${bucketArn}/notes.txt`, { resource: bucketPolicy([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:user/other` }, Action: 's3:*', Resource: '*' }]), identity: [identity('get', allow('s3:GetObject'))] })).decision, 'Allow');
+});
+
+test('cross-account bucket access needs both the bucket policy and the identity policy', () => {
+  const visitor = user('visitor', OTHER);
+  const bp = bucketPolicy([{ Effect: 'Allow', Principal: { AWS: OTHER }, Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
+  const ids = [identity('get', allow('s3:GetObject'))];
+  assert.equal(authorize(req(visitor, 's3:GetObject', `${bucketArn}/k`, { resource: bp, identity: ids }, ACCT)).decision, 'Allow');
+  const noId = authorize(req(visitor, 's3:GetObject', `${bucketArn}/k`, { resource: bp }, ACCT));
+  assert.equal(noId.decision, 'Deny');
+  assert.deepEqual(noId.deniedBy, ['identity']);
+  assert.match(noId.summary, /^Denied: the bucket policy of lab-bucket allows account 999999999999, but no identity-based policy in account 999999999999 allows user visitor to call s3:GetObject on it\.$/);
+  const noRes = authorize(req(visitor, 's3:GetObject', `${bucketArn}/k`, { identity: ids }, ACCT));
+  assert.deepEqual(noRes.deniedBy, ['resource']);
+  assert.equal(noRes.crossAccount, true);
+});
+
+test('the root user is allowed everything in its own account without policies, but not past a resource-policy Deny', () => {
+  const r = root();
+  const e = authorize(req(r, 'iam:DeleteRole', `arn:aws:iam::${ACCT}:role/x`));
+  assert.equal(e.decision, 'Allow');
+  assert.equal(e.reason, 'root-user');
+  assert.match(renderExplanation(e), /ALLOWED \(root user\)/);
+  const d = authorize(req(r, 's3:GetObject', `${bucketArn}/k`, { resource: bucketPolicy([{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `${bucketArn}/*` }]) }));
+  assert.equal(d.decision, 'Deny');
+  assert.equal(d.reason, 'explicit-deny');
+  // Another account's root has no access there without the resource policy.
+  assert.equal(authorize(req(root(OTHER), 's3:GetObject', `${bucketArn}/k`, {}, ACCT)).decision, 'Deny');
+});
+
+test('permissions boundary ∩ identity: both must allow', () => {
+  const boundary: PolicyInput = { kind: 'boundary', name: 'S3Boundary', document: allow(['s3:*', 'iam:List*']) };
+  const ids = [identity('admin', allow('*'))];
+  assert.equal(authorize(req(balu, 's3:ListAllMyBuckets', '*', { identity: ids, boundary })).decision, 'Allow');
+  const e = authorize(req(balu, 'ec2:DescribeInstances', '*', { identity: ids, boundary }));
+  assert.equal(e.decision, 'Deny');
+  assert.deepEqual(e.deniedBy, ['boundary']);
+  assert.equal(e.summary, 'Denied (implicit): the permissions boundary S3Boundary of user balu does not allow ec2:DescribeInstances. A boundary only limits: both it and a policy that grants must allow the action.');
+  const noId = authorize(req(balu, 'iam:ListRoles', '*', { boundary }));
+  assert.deepEqual(noId.deniedBy, ['identity'], 'a boundary never grants by itself');
+});
+
+test('session policies intersect with the role policies; a role session without one is governed by the role alone; a federated user needs one', () => {
+  const s = session('ops', 'lab');
+  const ids = [identity('ops-admin', allow('*'), 'role ops')];
+  assert.equal(authorize(req(s, 'ec2:DescribeInstances', '*', { identity: ids })).decision, 'Allow');
+  const sess: PolicyInput[] = [{ kind: 'session', name: 'session policy', document: allow('s3:*') }];
+  const e = authorize(req(s, 'ec2:DescribeInstances', '*', { identity: ids, session: sess }));
+  assert.equal(e.decision, 'Deny');
+  assert.deepEqual(e.deniedBy, ['session']);
+  assert.match(e.summary, /the session policy of session lab of role ops does not allow ec2:DescribeInstances/);
+  assert.equal(authorize(req(s, 's3:ListAllMyBuckets', '*', { identity: ids, session: sess })).decision, 'Allow');
+  assert.equal(authorize(req(s, 's3:ListAllMyBuckets', '*', { session: sess })).decision, 'Deny', 'the session policy never grants by itself');
+  const f = federated('Bob');
+  const fe = authorize(req(f, 's3:ListAllMyBuckets', '*', { identity: [identity('alice-admin', allow('*'))], sessionRequired: true }));
+  assert.equal(fe.decision, 'Deny');
+  assert.deepEqual(fe.deniedBy, ['session']);
+  assert.equal(authorize(req(f, 's3:ListAllMyBuckets', '*', { identity: [identity('alice-admin', allow('*'))], session: sess, sessionRequired: true })).decision, 'Allow');
+});
+
+test('Action matching is case-insensitive with * and ?; NotAction allows everything else, limited by Resource (gotcha 10)', () => {
+  assert.equal(actionMatches('iam:ListAccessKeys', 'IAM:listaccesskeys'), true);
+  assert.equal(actionMatches('IAM:*AccessKey*', 'iam:UpdateAccessKey'), true);
+  assert.equal(actionMatches('s3:Get*', 's3:ListBucket'), false);
+  assert.equal(actionMatches('ec2:Describe?nstances', 'ec2:DescribeInstances'), true);
+  assert.equal(actionMatches('ec2:Describe?nstances', 'ec2:DescribeXXInstances'), false);
+  assert.equal(actionMatches('*', 'anything:AtAll'), true);
+  assert.equal(actionMatches('s3:*', 's3-object-lambda:GetObject'), false);
+  assert.equal(actionMatches('sts:AssumeRole', 'sts:AssumeRoleWithSAML'), false, 'no implicit prefix match');
+  const notIam = doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' }] });
+  assert.equal(authorize(req(balu, 'ec2:RunInstances', '*', { identity: [identity('not-iam', notIam)] })).decision, 'Allow');
+  assert.equal(authorize(req(balu, 'IAM:CreateUser', '*', { identity: [identity('not-iam', notIam)] })).decision, 'Deny');
+  const notIamS3 = doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::lab-bucket/*' }] });
+  assert.equal(authorize(req(balu, 'ec2:RunInstances', '*', { identity: [identity('n', notIamS3)] })).decision, 'Deny', 'NotAction is still limited by Resource');
+});
+
+test('Resource matching is case-sensitive; wildcards stay within ARN segments; the resource part may span / and :', () => {
+  assert.equal(resourceMatches('arn:aws:s3:::lab-bucket/*', 'arn:aws:s3:::lab-bucket/a/b/c.txt'), true);
+  assert.equal(resourceMatches('arn:aws:s3:::lab-bucket/*', 'arn:aws:s3:::Lab-Bucket/a'), false);
+  assert.equal(resourceMatches('arn:aws:iam::123456789012:role/MyRole', 'arn:aws:iam::123456789012:role/myrole'), false);
+  assert.equal(resourceMatches('arn:aws:iam::*:role/*', 'arn:aws:iam::123456789012:role/path/x'), true);
+  assert.equal(resourceMatches('arn:aws:iam::12345678901?:role/x', 'arn:aws:iam::123456789012:role/x'), true);
+  assert.equal(resourceMatches('arn:aws:logs:*:*:log-group:*', 'arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:s'), true);
+  assert.equal(resourceMatches('arn:aws:*', 'arn:aws:s3:::b'), false, 'a pattern with fewer segments does not match');
+  assert.equal(resourceMatches('arn:aws:ec2:*:*:instance/*', 'arn:aws:ec2:us-east-1:123456789012:volume/v-1'), false);
+  assert.equal(resourceMatches('*', 'arn:aws:s3:::b'), true);
+  const notSecret = doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::lab-bucket/secret/*' }] });
+  assert.equal(authorize(req(balu, 's3:GetObject', 'arn:aws:s3:::lab-bucket/public/a', { identity: [identity('n', notSecret)] })).decision, 'Allow');
+  assert.equal(authorize(req(balu, 's3:GetObject', 'arn:aws:s3:::lab-bucket/secret/a', { identity: [identity('n', notSecret)] })).decision, 'Deny');
+});
+
+test('wildcard-only actions: ListAllMyBuckets is granted by "*" and "arn:aws:s3:::*", not by a bucket ARN (§4.4)', () => {
+  const grant = (resource: string) => authorize(req(balu, 's3:ListAllMyBuckets', '*', { identity: [identity('p', allow('s3:ListAllMyBuckets', resource))] })).decision;
+  assert.equal(grant('*'), 'Allow');
+  assert.equal(grant('arn:aws:s3:::*'), 'Allow');
+  assert.equal(grant('arn:aws:s3:::lab-bucket'), 'Deny');
+  assert.equal(grant('arn:aws:s3:::lab-*'), 'Deny');
+  const ec2 = (resource: string) => authorize(req(balu, 'ec2:DescribeInstances', '*', { identity: [identity('p', allow('ec2:DescribeInstances', resource))] })).decision;
+  assert.equal(ec2('*'), 'Allow');
+  assert.equal(ec2('arn:aws:ec2:us-east-1:123456789012:instance/*'), 'Deny');
+  assert.equal(authorize(req(balu, 'iam:ListRoles', '*', { identity: [identity('p', allow('iam:ListRoles', `arn:aws:iam::${ACCT}:role/*`))] })).decision, 'Deny');
+});
+
+test('principal forms in resource policies: Service, Federated, "*", NotPrincipal, unique ids', () => {
+  const svcCaller = { ...session('lambda-role', 'i-123'), service: 'lambda.amazonaws.com' };
+  const bp = bucketPolicy([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
+  assert.equal(authorize(req(svcCaller, 's3:GetObject', `${bucketArn}/k`, { resource: bp })).decision, 'Allow');
+  assert.equal(authorize(req(balu, 's3:GetObject', `${bucketArn}/k`, { resource: bp })).decision, 'Deny', 'an IAM user never matches a Service principal');
+  // NotPrincipal + Deny: everyone except balu is denied.
+  const np = bucketPolicy([
+    { Effect: 'Deny', NotPrincipal: { AWS: balu.arn }, Action: 's3:*', Resource: `${bucketArn}/*` },
+    { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${bucketArn}/*` },
+  ]);
+  assert.equal(authorize(req(balu, 's3:GetObject', `${bucketArn}/k`, { resource: np })).decision, 'Allow');
+  const other = authorize(req(user('eve'), 's3:GetObject', `${bucketArn}/k`, { resource: np }));
+  assert.equal(other.decision, 'Deny');
+  assert.equal(other.reason, 'explicit-deny');
+  // A stale unique id (the user was deleted and re-created) no longer matches (§2.5).
+  const stale = bucketPolicy([{ Effect: 'Allow', Principal: { AWS: 'AIDAOLDOLDOLDOLDOLD12' }, Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
+  assert.equal(authorize(req(balu, 's3:GetObject', `${bucketArn}/k`, { resource: stale })).decision, 'Deny');
+  const current = bucketPolicy([{ Effect: 'Allow', Principal: { AWS: balu.uniqueId }, Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
+  assert.equal(authorize(req(balu, 's3:GetObject', `${bucketArn}/k`, { resource: current })).decision, 'Allow');
+});
+
+test('the explanation traces every policy and statement and marks the deciding one; rendering reads without colour', () => {
+  const e = authorize(
+    req(balu, 's3:ListAllMyBuckets', '*', {
+      identity: [identity('ec2', allow('ec2:*'), 'user balu'), identity('view', doc({ Version: '2012-10-17', Statement: [{ Sid: 'ListAll', Effect: 'Allow', Action: ['s3:ListAllMyBuckets', 's3:ListBucket'], Resource: '*' }] }), 'group viewers')],
+      boundary: { kind: 'boundary', name: 'Everything', document: allow('*') },
+    }),
+  );
+  assert.equal(e.decision, 'Allow');
+  assert.deepEqual(
+    e.policies.map((p) => [p.kind, p.name, p.outcome]),
+    [
+      ['identity', 'ec2', 'none'],
+      ['identity', 'view', 'allow'],
+      ['boundary', 'Everything', 'allow'],
+    ],
+  );
+  const st = e.policies[1]!.statements[0]!;
+  assert.deepEqual([st.sid, st.applies, st.actionMatched, st.resourceMatched], ['ListAll', true, true, true]);
+  assert.equal(e.policies[0]!.statements[0]!.note, 'Allow ec2:* on * — does not cover s3:ListAllMyBuckets');
+  assert.deepEqual(
+    e.deciding.map((d) => [d.policy, d.sid ?? d.index]),
+    [
+      ['view', 'ListAll'],
+      ['Everything', 0],
+    ],
+  );
+  assert.equal(e.summary, 'Allowed: statement ListAll of policy view (attached to group viewers) allows s3:ListAllMyBuckets. The permissions boundary Everything allows it too.');
+  const text = renderExplanation(e);
+  assert.match(text, /^ALLOWED {2}arn:aws:iam::123456789012:user\/balu → s3:ListAllMyBuckets on \*/);
+  assert.match(text, /✓ ListAll \[0\]: Allow s3:ListAllMyBuckets, s3:ListBucket on \* — applies .*← grants/);
+  assert.match(text, /✗ Statement\[0\]: Allow ec2:\* on \* — does not cover s3:ListAllMyBuckets \(action does not match; resource matches\)/);
+  assert.doesNotMatch(text, /\u001b\[/);
+  assert.match(renderExplanation(e, { color: true }), /\u001b\[32m✓\u001b\[0m/);
+});
+
+test('rendering shows each condition with policy and request values', () => {
+  const d = allow('s3:ListAllMyBuckets', '*', { Condition: { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } } });
+  const e = authorize({ request: { principal: balu, action: 's3:ListAllMyBuckets', resource: '*', context: { 'aws:SourceIp': '127.0.0.1' } }, identity: [identity('office-only', d)] });
+  const text = renderExplanation(e);
+  assert.match(text, /✗ IpAddress aws:SourceIp ∈ \["203\.0\.113\.0\/24"\]; request: "127\.0\.0\.1" — not met/);
+  assert.match(text, /DENIED \(implicit deny\)/);
+});
+
+test('trace:false gives the same decision, reason, deniedBy and summary without traces', () => {
+  const inputs: EvaluationInput[] = [
+    req(balu, 'account:GetAccountInformation'),
+    req(balu, 's3:GetObject', `${bucketArn}/k`, { identity: [identity('a', allow('*')), identity('d', denyDoc('s3:GetObject'))] }),
+    req(session('ops', 'x'), 'ec2:DescribeInstances', '*', { identity: [identity('a', allow('*'))], session: [{ kind: 'session', name: 'session policy', document: allow('s3:*') }] }),
+  ];
+  for (const i of inputs) {
+    const full = authorize(i);
+    const fast = authorize(i, { trace: false });
+    assert.deepEqual([fast.decision, fast.reason, fast.deniedBy, fast.summary, fast.crossAccount], [full.decision, full.reason, full.deniedBy, full.summary, full.crossAccount]);
+    assert.deepEqual(fast.policies, []);
+    assert.equal(full.policies.length, i.identity.length + (i.session?.length ?? 0));
+  }
+});
+
+test('awsDeniedMessage: bare STS form, all implicit kinds, and empty for an allowed request', () => {
+  const base = authorize(req(balu, 'iam:GetRole', `arn:aws:iam::${ACCT}:role/x`));
+  assert.equal(awsDeniedMessage(base, balu.arn, 'iam:GetRole', 'role x'), `User: ${balu.arn} is not authorized to perform: iam:GetRole on resource: role x because no identity-based policy allows the iam:GetRole action`);
+  assert.equal(awsDeniedMessage(base, balu.arn, 'iam:GetRole', 'role x', { bare: true }), `User: ${balu.arn} is not authorized to perform: iam:GetRole on resource: role x`);
+  const crossRes = authorize(req(user('v', OTHER), 's3:GetObject', `${bucketArn}/k`, { identity: [identity('g', allow('s3:*'))] }, ACCT));
+  assert.match(awsDeniedMessage(crossRes, 'arn', 's3:GetObject', `"${bucketArn}/k"`), /because no resource-based policy allows the s3:GetObject action$/);
+  assert.equal(awsDeniedMessage(authorize(req(root(), 's3:ListAllMyBuckets')), 'x', 'y', 'z'), '');
+});
