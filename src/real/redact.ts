@@ -26,39 +26,67 @@ export function redactSecret(value: string): string {
   return `****${ELLIPSIS}${value.slice(-4)}`;
 }
 
-/** Shell state as the shell helper defines it (src/shell), structurally. */
+/** Shell state as the shell helper defines it (src/shell/types.ts), structurally. */
 export interface ShellStateLike {
   env: Record<string, string>;
   config: Record<string, Record<string, string>>;
   credentials: Record<string, Record<string, string>>;
   history: string[];
-  [k: string]: unknown;
+  console?: unknown;
+  vars?: Record<string, string>;
+  cliCache?: unknown;
 }
 
 const SECRET_ASSIGN = new RegExp(`\\b(${SECRET_ENV_KEYS.join('|')})=("[^"]*"|'[^']*'|\\S+)`, 'g');
 const SECRET_CONFIGURE = new RegExp(`\\b(configure\\s+set\\s+(?:[\\w-]+\\.)?(?:${SECRET_PROFILE_KEYS.join('|')}))\\s+("[^"]*"|'[^']*'|\\S+)`, 'gi');
+const LOOKS_SECRET = /SecretAccessKey|SessionToken|aws_secret_access_key|aws_session_token/i;
 
-/** A history line with secret values replaced by `<redacted>`. */
-export function redactHistoryLine(line: string): string {
-  return line.replace(SECRET_ASSIGN, '$1=<redacted>').replace(SECRET_CONFIGURE, '$1 <redacted>');
+/** A history line with secret values replaced by `<redacted>` (assignments, configure set, and any known secret). */
+export function redactHistoryLine(line: string, secrets: Iterable<string> = []): string {
+  let out = line.replace(SECRET_ASSIGN, '$1=<redacted>').replace(SECRET_CONFIGURE, '$1 <redacted>');
+  for (const s of secrets) if (s.length >= 12 && out.includes(s)) out = out.split(s).join('<redacted>');
+  return out;
+}
+
+function stripCredentials(v: unknown): unknown {
+  if (!v || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(stripCredentials);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (k === 'credentials' || k === 'Credentials' || (SECRET_OUTPUT_KEYS as readonly string[]).includes(k)) continue;
+    out[k] = stripCredentials(x);
+  }
+  return out;
 }
 
 /**
  * The state to write to disk for a real lab: secret variables and profile secrets removed,
- * history lines scrubbed. Access key ids and profile names stay (they are not secrets).
+ * console sessions without their credentials, the CLI's assume-role cache dropped, shell
+ * variables that hold a secret dropped, history lines scrubbed. Access key ids, profile names and
+ * the rest stay (they are not secrets). `secrets` are values known to be secret (the redactor's).
  */
-export function persistableShellState<T extends ShellStateLike>(state: T): T {
+export function persistableShellState<T extends ShellStateLike>(state: T, secrets: Iterable<string> = []): T {
+  const known = [...secrets].filter((s) => s.length >= 12);
+  const holdsSecret = (v: string) => known.some((s) => v.includes(s));
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(state.env)) if (!(SECRET_ENV_KEYS as readonly string[]).includes(k)) env[k] = v;
+  for (const [k, v] of Object.entries(state.env)) if (!(SECRET_ENV_KEYS as readonly string[]).includes(k) && !holdsSecret(v)) env[k] = v;
   const scrub = (ini: Record<string, Record<string, string>>) => {
     const out: Record<string, Record<string, string>> = {};
     for (const [name, kv] of Object.entries(ini)) {
       out[name] = {};
-      for (const [k, v] of Object.entries(kv)) if (!(SECRET_PROFILE_KEYS as readonly string[]).includes(k.toLowerCase())) out[name]![k] = v;
+      for (const [k, v] of Object.entries(kv)) if (!(SECRET_PROFILE_KEYS as readonly string[]).includes(k.toLowerCase()) && !holdsSecret(v)) out[name]![k] = v;
     }
     return out;
   };
-  return { ...state, env, config: scrub(state.config), credentials: scrub(state.credentials), history: state.history.map(redactHistoryLine) };
+  const out: T = { ...state, env, config: scrub(state.config), credentials: scrub(state.credentials), history: state.history.map((l) => redactHistoryLine(l, known)) };
+  if (state.console !== undefined) out.console = stripCredentials(state.console);
+  if (state.vars) {
+    const vars: Record<string, string> = {};
+    for (const [k, v] of Object.entries(state.vars)) if (!LOOKS_SECRET.test(v) && !holdsSecret(v)) vars[k] = v;
+    out.vars = vars;
+  }
+  if ('cliCache' in out) delete out.cliCache;
+  return out;
 }
 
 /** Remembers secret values seen in a session and hides them in anything displayed. */

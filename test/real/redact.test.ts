@@ -65,3 +65,24 @@ test('persistable state: no secret values in env, profiles or history', () => {
   assert.deepEqual(p.console, state.console);
   assert.equal(redactHistoryLine('aws configure set default.aws_session_token abc'), 'aws configure set default.aws_session_token <redacted>');
 });
+
+test('persistable state: console sessions lose their credentials, the CLI cache and secret-holding variables are dropped', () => {
+  const creds = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: SECRET, sessionToken: TOKEN };
+  const state = {
+    env: { MY_COPY: `x${SECRET}`, AWS_REGION: 'us-east-1' },
+    config: {},
+    credentials: {},
+    console: { signedIn: { accountId: '1', userName: 'u', arn: 'arn', credentials: creds }, active: { accountId: '1', roleName: 'r', arn: 'a', displayName: 'd', credentials: creds }, roleHistory: [{ accountId: '1', roleName: 'r', displayName: 'd' }] },
+    history: [`echo ${TOKEN}`],
+    vars: { creds: JSON.stringify({ Credentials: { SecretAccessKey: SECRET } }), role: 'arn:aws:iam::1:role/r', pasted: `k=${TOKEN}` },
+    cliCache: { abc: { credentials: creds, expiration: '2030-01-01T00:00:00Z', assumedRoleArn: 'arn' } },
+  };
+  const p = persistableShellState(state, [SECRET, TOKEN]);
+  const disk = JSON.stringify(p);
+  assert.ok(!disk.includes(SECRET) && !disk.includes(TOKEN), disk);
+  assert.deepEqual(p.env, { AWS_REGION: 'us-east-1' });
+  assert.deepEqual(p.vars, { role: 'arn:aws:iam::1:role/r' });
+  assert.equal('cliCache' in p, false);
+  assert.deepEqual(p.console, { signedIn: { accountId: '1', userName: 'u', arn: 'arn' }, active: { accountId: '1', roleName: 'r', arn: 'a', displayName: 'd' }, roleHistory: [{ accountId: '1', roleName: 'r', displayName: 'd' }] });
+  assert.deepEqual(p.history, ['echo <redacted>']);
+});
