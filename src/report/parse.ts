@@ -1,4 +1,5 @@
 // Reading a report file back, whatever format it was written in (json, md, junit).
+import { parsePolicyText } from '../policy/json.js';
 import { EMBED_PREFIX, EMBED_SUFFIX, renderReport } from './render.js';
 import { ReportSchema, type Report, type ReportFormat } from './types.js';
 
@@ -29,20 +30,18 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: col };
 }
 
-/** JSON.parse with a "line:column: what" message instead of V8's offset. */
+/** JSON.parse with a "file:line:column: what" message (the policy JSON reader locates the error). */
 export function parseJsonAt(text: string, where: string): unknown {
+  if (text.trim() === '') throw new ReportParseError(`${where}: the file is empty`);
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /at position (\d+)/.exec(msg);
-    const pos = m ? Number(m[1]) : text.length;
-    const { line, column } = lineColumn(text, pos);
-    const what = msg
-      .replace(/\s*in JSON at position \d+.*$/s, '')
-      .replace(/,\s*".*" is not valid JSON$/s, '')
-      .replace(/^Unexpected end of JSON input$/, 'unexpected end of the text');
-    throw new ReportParseError(`${where}:${line}:${column}: not valid JSON: ${what}`);
+    const located = parsePolicyText(text);
+    if (!located.ok && located.problem.line !== undefined) {
+      const what = (located.problem.detail ?? 'syntax error').replace(/ at line \d+, column \d+\.?$/, '');
+      throw new ReportParseError(`${where}:${located.problem.line}:${located.problem.column}: not valid JSON: ${what}`);
+    }
+    throw new ReportParseError(`${where}: not valid JSON: ${(e as Error).message.split('\n')[0]}`);
   }
 }
 

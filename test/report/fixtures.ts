@@ -68,12 +68,100 @@ export const RECHECK: Recheck = {
 export const NOW = new Date('2026-01-01T10:00:01.000Z');
 
 /** key null = unsigned. */
-export function sampleReport(key: string | null = KEY, learner = 'Ada Lovelace'): Report {
-  const lab = buildLabReport({ lab: LAB, progress: PROGRESS, recheck: RECHECK });
+export function sampleReport(key: string | null = KEY, learner = 'Ada Lovelace', hashes?: { lab: string; lab2: string }): Report {
+  const lab = buildLabReport({ lab: hashes ? { ...LAB, contentHash: hashes.lab } : LAB, progress: PROGRESS, recheck: RECHECK });
   const lab2 = buildLabReport({
-    lab: LAB2,
+    lab: hashes ? { ...LAB2, contentHash: hashes.lab2 } : LAB2,
     progress: { backend: 'real', account_id: '444455556666', started_at: '2026-01-01T09:20:00.000Z', steps: { 'trust-other-account': { started_at: '2026-01-01T09:20:00.000Z', attempts: 2, hints_shown: ['account-root'] } } },
     recheck: { status: 'not-run', note: 'real account: re-run the checks with iamlab verify --real --profile P' },
   });
   return signReport(buildReport([lab, lab2], { learner, now: NOW, version: '0.1.0' }), key ?? undefined);
+}
+
+// ---------- a labs folder for the command tests (loaded by the real loader) ----------
+import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const LAB_YAML = `format: 1
+id: zero-permission-user
+version: 1.2.0
+title: A user with no permissions assumes a role
+summary: Report tests' copy of a small lab.
+minutes: 10
+level: beginner
+world:
+  accounts:
+    main: { id: "111122223333" }
+steps:
+  - id: create-user
+    title: Create the user sts_user
+    text: Create an IAM user named sts_user.
+    check:
+      user: { name: sts_user }
+    hints:
+      - id: which-command
+        text: "aws iam create-user"
+    solution:
+      commands: ["aws iam create-user --user-name sts_user"]
+  - id: trust-names-user
+    title: Create the role AWSEC2FULLACCESS | with a custom trust policy
+    text: Create the role.
+    check:
+      role: { name: AWSEC2FULLACCESS }
+    hints:
+      - id: where-trust
+        text: The trust policy is the role's assume role policy document.
+      - id: root-vs-user
+        text: Compare the account root with the user.
+    solution:
+      commands:
+        - aws iam create-role --role-name AWSEC2FULLACCESS --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/sts_user"},"Action":"sts:AssumeRole"}]}'
+  - id: assume
+    title: Assume the role as sts_user
+    text: Read about it.
+    kind: read
+    hints:
+      - id: export
+        text: export the credentials
+`;
+
+export const LAB2_YAML = `format: 1
+id: cross-account-role
+version: 0.3.1
+title: Cross-account access with a role
+summary: Report tests' second lab.
+minutes: 10
+level: intermediate
+world:
+  accounts:
+    main: { id: "111122223333" }
+steps:
+  - id: trust-other-account
+    title: Trust the other account
+    text: Create the role.
+    check:
+      role: { name: CrossRole }
+    hints:
+      - id: account-root
+        text: Name the other account's root.
+    solution:
+      commands:
+        - aws iam create-role --role-name CrossRole --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}'
+  - id: allow-assume
+    title: Allow the user to assume it
+    text: Read.
+    kind: read
+`;
+
+export function labsFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'iamlab-labs-'));
+  for (const [id, text] of [
+    ['zero-permission-user', LAB_YAML],
+    ['cross-account-role', LAB2_YAML],
+  ] as const) {
+    mkdirSync(join(dir, id));
+    writeFileSync(join(dir, id, 'lab.yaml'), text);
+  }
+  return dir;
 }
