@@ -6,7 +6,7 @@ import { parsePolicyText, policySize, validatePolicy, type ValidationKind } from
 
 function problem(text: string | unknown, kind: ValidationKind = 'identity', opts = {}) {
   const r = validatePolicy(typeof text === 'string' ? text : JSON.stringify(text), kind, opts);
-  assert.equal(r.ok, false, `expected a problem for ${String(text)}`);
+  assert.equal(r.ok, false, `expected a problem for ${(typeof text === 'string' ? text : JSON.stringify(text)).slice(0, 200)}`);
   if (r.ok) throw new Error('unreachable');
   assert.ok(r.problem.detail && r.problem.detail.length > 10, 'every problem has a detail sentence');
   assert.deepEqual(r.problems, [r.problem]);
@@ -198,7 +198,7 @@ test('sizes are counted without whitespace; maxSize gives LimitExceeded with the
   assert.equal(policySize(JSON.stringify(JSON.parse(admin), null, 4)), 85);
   assert.equal(policySize('{"Sid": "a b"}'), 13, 'whitespace inside strings counts');
   assert.equal(ok(admin).size, 85);
-  const big = JSON.stringify(S({ Effect: 'Allow', Action: Array.from({ length: 400 }, (_, i) => `s3:Action${i}`), Resource: '*' }));
+  const big = JSON.stringify(S({ Effect: 'Allow', Action: Array.from({ length: 600 }, (_, i) => `s3:Action${i}`), Resource: '*' }));
   const m = problem(big, 'managed', { maxSize: 6144 });
   assert.equal(m.code, 'LimitExceeded');
   assert.equal(m.message, 'Cannot exceed quota for PolicySize: 6144');
