@@ -1,0 +1,125 @@
+// Drains the reducer's intents: calls the port (the controller) one intent at a time, in
+// order, and answers each with result actions. Errors become a message, never a stack trace.
+// No React here; the App hands over dispatch and exit.
+import type { AwsProfile } from './aws-config.js';
+import type { CatalogEntry, LabOpened, LabSnapshot, RunOutput } from './model.js';
+import type { Action, Intent, Tone } from './state.js';
+
+/** What the app needs from the outside world. src/app/controller.ts implements it. */
+export interface AppPort {
+  catalog(): Promise<CatalogEntry[]>;
+  profiles(): Promise<AwsProfile[]>;
+  /** Opens a lab; rejects with a learner-facing message (e.g. real mode not available). */
+  open(labId: string, backend: 'sim' | 'real', profile?: string): Promise<LabOpened>;
+  run(line: string): Promise<{ output: RunOutput; snap: LabSnapshot; prompt: string; needsMore: boolean }>;
+  complete(line: string, cursor: number): Promise<{ replaceFrom: number; candidates: string[] }>;
+  check(): Promise<LabSnapshot>;
+  /** The open lab's state as it is now, without checking anything. */
+  snapshot(): Promise<LabSnapshot>;
+  hint(stepId: string): Promise<{ snap: LabSnapshot; note?: { text: string; tone: Tone } }>;
+  solution(stepId: string): Promise<LabSnapshot>;
+  skip(stepId: string): Promise<{ snap: LabSnapshot; output: string }>;
+  reset(labId: string): Promise<void>;
+  closeLab(): Promise<void>;
+  /** Saves everything; called once on quit. */
+  quit(): Promise<void>;
+}
+
+export class Runner {
+  private chain: Promise<void> = Promise.resolve();
+  private dispatch: (a: Action) => void = () => {};
+  private exit: () => void = () => {};
+
+  constructor(private readonly port: AppPort) {}
+
+  attach(dispatch: (a: Action) => void, exit: () => void): void {
+    this.dispatch = dispatch;
+    this.exit = exit;
+  }
+
+  /** Queues an intent; resolves when it (and everything before it) is done. */
+  submit(intent: Intent): Promise<void> {
+    this.chain = this.chain.then(() => this.handle(intent)).catch(() => {});
+    return this.chain;
+  }
+
+  /** Resolves when every queued intent is done (tests, the quit path). */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private async handle(i: Intent): Promise<void> {
+    const d = (a: Action) => this.dispatch(a);
+    try {
+      switch (i.kind) {
+        case 'load-catalog':
+          d({ type: 'catalog-loaded', entries: await this.port.catalog() });
+          return;
+        case 'load-profiles':
+          d({ type: 'profiles-loaded', profiles: await this.port.profiles() });
+          return;
+        case 'open-lab':
+          try {
+            d({ type: 'lab-opened', lab: await this.port.open(i.labId, i.backend, i.profile) });
+          } catch (e) {
+            d({ type: 'open-failed', message: messageOf(e) });
+          }
+          return;
+        case 'run': {
+          d({ type: 'run-started', line: i.line });
+          try {
+            const r = await this.port.run(i.line);
+            d({ type: 'run-done', line: i.line, output: r.output, snap: r.snap, prompt: r.prompt, needsMore: r.needsMore });
+          } catch (e) {
+            // the line failed inside iamlab (not an AWS error): say so and keep the shell usable
+            d({ type: 'run-done', line: i.line, output: { stdout: '', stderr: `iamlab: ${messageOf(e)}`, exitCode: 1 }, snap: await this.port.snapshot() });
+          }
+          return;
+        }
+        case 'complete': {
+          const r = await this.port.complete(i.line, i.cursor);
+          d({ type: 'completions', line: i.line, cursor: i.cursor, replaceFrom: r.replaceFrom, candidates: r.candidates });
+          return;
+        }
+        case 'check':
+          d({ type: 'snapshot', snap: await this.port.check() });
+          return;
+        case 'hint': {
+          const r = await this.port.hint(i.stepId);
+          d({ type: 'snapshot', snap: r.snap, ...(r.note ? { note: r.note } : {}) });
+          return;
+        }
+        case 'solution':
+          d({ type: 'snapshot', snap: await this.port.solution(i.stepId) });
+          return;
+        case 'skip': {
+          const r = await this.port.skip(i.stepId);
+          d({ type: 'snapshot', snap: r.snap, ...(r.output ? { note: { text: r.output, tone: 'dim' as Tone } } : {}) });
+          return;
+        }
+        case 'reset':
+          await this.port.reset(i.labId);
+          d({ type: 'catalog-loaded', entries: await this.port.catalog() });
+          return;
+        case 'close-lab':
+          await this.port.closeLab();
+          d({ type: 'lab-closed' });
+          return;
+        case 'quit':
+          try {
+            await this.port.quit();
+          } finally {
+            this.exit();
+          }
+          return;
+      }
+    } catch (e) {
+      d({ type: 'failed', message: messageOf(e) });
+    }
+  }
+}
+
+export function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

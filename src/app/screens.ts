@@ -1,0 +1,359 @@
+// What each part of each screen shows, as rows of styled runs at a given width. Pure: the
+// Ink components only lay these rows out, so layout and wording are tested without Ink.
+
+import { KEY_HELP, type KeyHelp } from './keys.js';
+import { parseInline, renderMarkdown } from './markdown.js';
+import { mapRows } from './map.js';
+import type { CatalogEntry, IdentityView, StepView, Summary } from './model.js';
+import { helpContext, lastCheckFor, stepState, type AppState, type LabState, type ShellLine, type ShellPane } from './state.js';
+import { hardWrap, pad, textWidth, truncate, wrapRuns, type Row, type Run, type Style } from './text.js';
+import { consoleColor, STEP_MARK, TONE } from './ui/theme.js';
+import { whyRows } from './why.js';
+
+const DIM: Style = { dim: true };
+const BOLD: Style = { bold: true };
+
+// ---------------------------------------------------------------------------------------
+// header: like the console's navigation bar
+
+export function identityLabel(id: IdentityView | undefined): { shell: string; console?: { text: string; bg?: string } } {
+  const shell = id?.shell?.label ?? 'no credentials';
+  const c = id?.console;
+  if (c?.active) {
+    const bg = consoleColor(c.active.color);
+    return { shell, console: { text: c.active.displayName || `${c.active.roleName} @ ${c.active.accountId}`, ...(bg ? { bg } : {}) } };
+  }
+  if (c?.signedIn) return { shell, console: { text: `${c.signedIn.userName} @ ${c.signedIn.accountId}` } };
+  return { shell };
+}
+
+export interface HeaderParts {
+  left: Run[];
+  /** Console identity: plain text plus an optional background colour (the switch-role colour). */
+  console?: { text: string; bg?: string };
+  right: Run[];
+}
+
+export function headerParts(s: AppState): HeaderParts {
+  if (s.screen === 'catalog' || !s.lab) {
+    const acct = s.catalog.account === 'sim' ? 'simulated account' : `real account${profileName(s) ? ` · profile ${profileName(s)}` : ''}`;
+    return { left: [{ text: ' iamlab ', style: { bold: true, inverse: true } }, { text: '  AWS IAM role labs', style: BOLD }], right: [{ text: acct, style: DIM }] };
+  }
+  const lab = s.lab;
+  const id = identityLabel(lab.snap.identity);
+  return {
+    left: [{ text: ' iamlab ', style: { bold: true, inverse: true } }, { text: ` ${lab.title}`, style: BOLD }],
+    ...(id.console ? { console: id.console } : {}),
+    right: [
+      { text: lab.account.label, style: DIM },
+      { text: '  shell: ', style: DIM },
+      { text: id.shell, style: { color: 'cyan' } },
+    ],
+  };
+}
+
+function profileName(s: AppState): string | undefined {
+  return s.catalog.profiles?.[s.catalog.profileIndex]?.name;
+}
+
+// ---------------------------------------------------------------------------------------
+// catalog
+
+export function progressBar(done: number, skipped: number, total: number, width: number): Run[] {
+  if (total <= 0) return [{ text: ' '.repeat(width) }];
+  const d = Math.round((done / total) * width);
+  const k = Math.min(width - d, Math.round((skipped / total) * width));
+  return [
+    { text: '█'.repeat(d), style: { color: 'green' } },
+    { text: '▒'.repeat(k), style: { color: 'yellow' } },
+    { text: '░'.repeat(Math.max(0, width - d - k)), style: DIM },
+  ];
+}
+
+/** Two rows per lab: title + level/minutes, then progress and "continue". */
+export function catalogEntryRows(e: CatalogEntry, selected: boolean, width: number): Row[] {
+  const pointer: Run = selected ? { text: '▸ ', style: { color: 'cyan', bold: true } } : { text: '  ' };
+  const meta = [e.level, e.minutes ? `${e.minutes} min` : undefined].filter(Boolean).join(' · ');
+  const titleW = Math.max(10, width - 2 - textWidth(meta) - 2);
+  const title = pad(e.title, titleW);
+  const row1: Row = [pointer, { text: title, style: selected ? { bold: true, color: 'cyan' } : BOLD }, { text: '  ' }, { text: meta, style: DIM }];
+  let status: Run[];
+  if (e.error) status = [{ text: `cannot load: ${e.error}`, style: { color: 'red' } }];
+  else if (e.completed) status = [{ text: `✓ complete${e.skipped ? ` (${e.skipped} skipped)` : ''}`, style: { color: 'green' } }];
+  else if (e.started) status = [{ text: `${e.passed + e.skipped}/${e.steps}`, style: BOLD }, { text: e.resumeStep ? ` · continue: ${e.resumeStep}` : ' · continue', style: { color: 'cyan' } }];
+  else status = [{ text: `${e.steps} steps · not started`, style: DIM }];
+  const barW = Math.min(16, Math.max(6, Math.floor(width / 6)));
+  const row2: Row = [{ text: '  ' }, ...progressBar(e.passed, e.skipped, e.error ? 0 : e.steps, barW), { text: ' ' }, ...status];
+  return [row1, truncateRow(row2, width)];
+}
+
+export function truncateRow(row: Row, width: number): Row {
+  const out: Row = [];
+  let w = 0;
+  for (const r of row) {
+    const rw = textWidth(r.text);
+    if (w + rw <= width) {
+      out.push(r);
+      w += rw;
+      continue;
+    }
+    const t = truncate(r.text, width - w);
+    if (t) out.push({ ...r, text: t });
+    break;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// lab: step list, instructions, solution
+
+export function stepListRows(lab: LabState, width: number, height: number): Row[] {
+  const rows = lab.steps.map((step, i): Row => {
+    const st = stepState(lab, i);
+    const m = STEP_MARK[st];
+    const viewing = i === lab.viewing;
+    const num = `${i + 1}`.padStart(lab.steps.length >= 10 ? 2 : 1);
+    const text = truncate(`${num} ${step.title}`, Math.max(1, width - 3));
+    return [
+      { text: viewing ? '›' : ' ', style: { color: 'cyan', bold: true } },
+      { text: `${m.mark} `, style: m.style },
+      { text, style: viewing ? { bold: true, underline: true } : st === 'locked' ? DIM : {} },
+    ];
+  });
+  // keep the viewed step in sight
+  if (rows.length <= height) return rows;
+  const start = Math.max(0, Math.min(lab.viewing - Math.floor(height / 2), rows.length - height));
+  return rows.slice(start, start + height);
+}
+
+/** Rows of the step panel: scrolling body (title, text) and a fixed footer (check, hints). */
+export function stepPanelRows(lab: LabState, width: number, plain = false): { body: Row[]; footer: Row[] } {
+  const i = lab.viewing;
+  const step = lab.steps[i];
+  if (!step) return { body: [], footer: [] };
+  const st = stepState(lab, i);
+  const prog = lab.snap.progress[step.id];
+  const tag: Run =
+    st === 'passed' ? { text: '  ✓ passed', style: { color: 'green' } }
+    : st === 'skipped' ? { text: '  ↷ skipped', style: { color: 'yellow' } }
+    : st === 'locked' ? { text: '  · locked', style: DIM }
+    : { text: '' };
+  const body: Row[] = wrapRuns([{ text: `Step ${i + 1} of ${lab.steps.length} · `, style: DIM }, { text: step.title, style: { bold: true, color: 'cyan' } }, tag], width);
+  body.push([]);
+  if (st === 'locked') {
+    body.push(...wrapRuns([{ text: `Pass or skip step ${lab.snap.current + 1} first; its instructions open then.`, style: DIM }], width));
+    return { body, footer: [] };
+  }
+  body.push(...renderMarkdown(step.text, width, { plain }));
+  if (step.kind === 'answer' || step.kind === 'quiz') {
+    body.push([]);
+    body.push(...wrapRuns([{ text: 'Answer in the shell: ', style: DIM }, { text: `answer ${step.prompt ? '…' : 'TEXT'}`, style: { color: 'yellow' } }, { text: ' (or press a in lab keys)', style: DIM }], width));
+  }
+  const footer: Row[] = [];
+  // hints revealed so far, newest last
+  (prog?.hintsShown ?? []).forEach((hid, n) => {
+    const h = step.hints.find((x) => x.id === hid);
+    if (!h) return;
+    footer.push(...wrapRuns([{ text: `Hint ${n + 1}/${step.hints.length}: `, style: { color: 'yellow', bold: true } }, ...parseInline(h.text.replace(/\s*\n\s*/g, ' '), undefined, plain)], width, [], '  '));
+  });
+  if (st === 'passed' && step.why) {
+    footer.push(...wrapRuns([{ text: 'Why it matters: ', style: { color: 'green', bold: true } }, { text: step.why }], width, [], '  '));
+  }
+  const check = lastCheckFor(lab, step.id);
+  if (check && st === 'current') {
+    const mark = check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : check.status === 'pending' ? '…' : '!';
+    const style: Style = check.status === 'pass' ? { color: 'green' } : check.status === 'fail' ? { color: 'red' } : { color: 'yellow' };
+    const word = check.status === 'fail' ? 'Not yet: ' : check.status === 'error' ? 'Could not check: ' : check.status === 'pending' ? 'Waiting: ' : '';
+    footer.push(...wrapRuns([{ text: `${mark} ${word}`, style: { ...style, bold: true } }, { text: check.message ?? '', style }], width, [], '  '));
+  }
+  return { body, footer };
+}
+
+export function solutionRows(step: StepView, width: number): Row[] {
+  const rows: Row[] = wrapRuns([{ text: `Solution · ${step.title}`, style: { bold: true, color: 'cyan' } }], width);
+  rows.push([]);
+  const sol = step.solution;
+  if (!sol) return [...rows, [{ text: 'No solution for this step.', style: DIM }]];
+  for (const [name, text] of Object.entries(sol.files ?? {})) {
+    rows.push([{ text: `file ${name}:`, style: BOLD }]);
+    for (const l of hardWrap(text.replace(/\n$/, ''), width - 2)) rows.push([{ text: '  ' }, { text: l, style: { color: 'yellow' } }]);
+    rows.push([]);
+  }
+  for (const c of sol.commands) {
+    rows.push(...wrapRuns([{ text: c, style: { color: 'yellow' } }], width, [{ text: '$ ', style: DIM }], '  '));
+  }
+  rows.push([]);
+  rows.push(...wrapRuns([{ text: 'Type the commands yourself: the check looks at the result, not the text. Esc then w/m/s switches panels.', style: DIM }], width));
+  return rows;
+}
+
+/** The upper pane's rows for the chosen panel. */
+export function panelRows(s: AppState, width: number): { body: Row[]; footer: Row[] } {
+  const lab = s.lab!;
+  const plain = !s.color;
+  switch (lab.panel) {
+    case 'step':
+      return stepPanelRows(lab, width, plain);
+    case 'why': {
+      const d = lab.snap.denied;
+      const head = wrapRuns([{ text: 'Why · the last denied call', style: { bold: true, color: 'cyan' } }], width);
+      if (!d) return { body: [...head, [], ...wrapRuns([{ text: 'No call has been denied yet. When one is, this panel shows every policy considered and which one decided.', style: DIM }], width)], footer: [] };
+      return { body: [...head, ...whyRows(d.explanation, width, { ...(d.command ? { command: d.command } : {}), ...(d.error ? { error: d.error } : {}) })], footer: [] };
+    }
+    case 'map': {
+      const head = wrapRuns([{ text: 'Map · who may assume which role (updates as you change policies)', style: { bold: true, color: 'cyan' } }], width);
+      const m = lab.snap.map;
+      if (!m) return { body: [...head, [], [{ text: 'The map is available on the simulated account.', style: DIM }]], footer: [] };
+      return { body: [...head, ...mapRows(m, width)], footer: [] };
+    }
+    case 'solution': {
+      const step = lab.steps.find((x) => x.id === lab.solutionStep) ?? lab.steps[lab.viewing]!;
+      return { body: solutionRows(step, width), footer: [] };
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// shell pane
+
+/** The last `height` visual rows of scrollback, `scroll` rows up from the bottom. Wraps only
+ *  what it shows, so 5,000 lines cost no more than 50. */
+export function shellViewport(lines: ShellLine[], width: number, height: number, scroll: number): { rows: Row[]; maxed: boolean; scroll: number } {
+  const need = height + scroll;
+  const vis: Row[] = [];
+  let i = lines.length - 1;
+  for (; i >= 0 && vis.length < need; i--) {
+    const l = lines[i]!;
+    const parts = hardWrap(l.text, width);
+    const style = TONE[l.tone];
+    for (let k = parts.length - 1; k >= 0; k--) vis.push([{ text: parts[k]!, ...(Object.keys(style).length ? { style } : {}) }]);
+  }
+  const atTop = i < 0;
+  vis.reverse();
+  let sc = scroll;
+  if (atTop && vis.length < need) sc = Math.max(0, vis.length - height);
+  const end = vis.length - sc;
+  const start = Math.max(0, end - height);
+  return { rows: vis.slice(start, end), maxed: atTop && start === 0, scroll: sc };
+}
+
+/** The prompt line, scrolled horizontally so the cursor stays visible; returns the cursor column. */
+export function inputLine(prompt: string, chars: string[], cursor: number, width: number): { text: string; cursorX: number } {
+  const pw = textWidth(prompt);
+  const avail = Math.max(4, width - pw - 1);
+  const before = chars.slice(0, cursor);
+  let start = 0;
+  let bw = textWidth(before.join(''));
+  while (bw > avail - 1 && start < cursor) {
+    bw -= textWidth(chars[start]!);
+    start++;
+  }
+  let text = chars.slice(start).join('');
+  text = truncate(text, avail + (start > 0 ? 0 : 1));
+  const shownPrompt = start > 0 ? `${prompt.slice(0, Math.max(0, prompt.length - 1))}…` : prompt;
+  return { text: shownPrompt + text, cursorX: textWidth(shownPrompt) + bw };
+}
+
+export function shellTitle(shell: ShellPane, lab: LabState | null, width: number, scrolled: boolean): Row {
+  const running = shell.running ? ` running… ${shell.queue.length ? `(${shell.queue.length} queued) ` : ''}` : '';
+  const right = scrolled ? ` ↑ scrolled (PgDn to follow) ` : running;
+  const left = `─ shell${lab?.account.kind === 'real' ? ' (real AWS account)' : ''} `;
+  const fill = Math.max(0, width - textWidth(left) - textWidth(right));
+  return [
+    { text: left, style: DIM },
+    { text: '─'.repeat(fill), style: DIM },
+    { text: right, style: scrolled ? { color: 'yellow' } : DIM },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------
+// key bar and help
+
+export function keyBarRow(items: KeyHelp[], width: number): Row {
+  const row: Row = [];
+  let w = 0;
+  for (const it of items) {
+    const t = `${it.keys} ${it.what}`;
+    const sep = row.length ? 3 : 1;
+    if (w + sep + textWidth(t) > width) break;
+    row.push({ text: row.length ? ' · ' : ' ', style: DIM });
+    row.push({ text: it.keys, style: { bold: true } });
+    row.push({ text: ` ${it.what}`, style: DIM });
+    w += sep + textWidth(t);
+  }
+  return row;
+}
+
+export function keyBar(s: AppState, width: number): Row {
+  if (s.busy) return [{ text: ` … ${s.busy}`, style: { color: 'cyan' } }];
+  if (s.toast) {
+    const style: Style = s.toast.tone === 'ok' ? { color: 'green' } : s.toast.tone === 'err' ? { color: 'red' } : s.toast.tone === 'warn' ? { color: 'yellow' } : { color: 'cyan' };
+    const mark = s.toast.tone === 'ok' ? '✓' : s.toast.tone === 'err' ? '✗' : s.toast.tone === 'warn' ? '!' : '›';
+    return [{ text: ` ${truncate(`${mark} ${s.toast.text}`, width - 1)}`, style }];
+  }
+  const ctx = helpContext(s);
+  if (ctx === 'lab-nav') {
+    const tag: Run = { text: ' LAB KEYS ', style: { inverse: true, bold: true } };
+    return [tag, ...keyBarRow(KEY_HELP[ctx], width - textWidth(tag.text))];
+  }
+  return keyBarRow(KEY_HELP[ctx], width);
+}
+
+export function helpRows(s: AppState, width: number): Row[] {
+  const rows: Row[] = [];
+  const section = (title: string, items: KeyHelp[]) => {
+    rows.push([{ text: title, style: { bold: true, color: 'cyan' } }]);
+    const kw = Math.max(...items.map((i) => textWidth(i.keys))) + 2;
+    for (const it of items) rows.push(...wrapRuns([{ text: it.what }], width, [{ text: '  ' }, { text: pad(it.keys, kw), style: BOLD }], ' '.repeat(kw + 2)));
+    rows.push([]);
+  };
+  if (s.screen === 'catalog') section('Home', KEY_HELP.catalog);
+  else if (s.screen === 'complete') section('Lab complete', KEY_HELP.complete);
+  else {
+    section('In the shell (typing)', KEY_HELP['lab-shell']);
+    section('Lab keys (after Esc)', KEY_HELP['lab-nav']);
+    rows.push(...wrapRuns([{ text: 'The shell is the same as `iamlab shell`: type `help` for its commands. Every command is checked; a passed step opens the next. `hint`, `lab status` and `answer TEXT` work there too.', style: DIM }], width));
+    rows.push([]);
+  }
+  rows.push(...wrapRuns([{ text: 'Your progress, the simulated account and the shell are saved on every command and when you quit (q or Ctrl-C).', style: DIM }], width));
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------
+// completion
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return 'unknown';
+  const min = Math.round(ms / 60000);
+  if (min < 1) return 'under a minute';
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  return `${h} h ${min % 60} min`;
+}
+
+export function summaryRows(sum: Summary, steps: StepView[], width: number, plain = false): Row[] {
+  const rows: Row[] = [];
+  rows.push(...wrapRuns([{ text: '✓ Lab complete: ', style: { bold: true, color: 'green' } }, { text: sum.title, style: BOLD }], width));
+  rows.push([]);
+  const kv = (k: string, v: string, style?: Style) => rows.push([{ text: `  ${k.padEnd(16)}`, style: DIM }, { text: v, ...(style ? { style } : {}) }]);
+  kv('Time taken', formatDuration(sum.durationMs));
+  kv('Steps', `${sum.steps - sum.skipped.length} passed${sum.skipped.length ? `, ${sum.skipped.length} skipped` : ''} of ${sum.steps}`);
+  kv('Hints used', String(sum.hintsUsed));
+  kv('Solutions seen', String(sum.solutionsViewed));
+  if (sum.skipped.length) {
+    const titles = sum.skipped.map((id) => steps.find((s) => s.id === id)?.title ?? id);
+    rows.push(...wrapRuns([{ text: titles.join('; '), style: { color: 'yellow' } }], width, [{ text: '  Skipped         ', style: DIM }], ' '.repeat(18)));
+  }
+  rows.push([]);
+  if (sum.finishText) {
+    rows.push(...renderMarkdown(sum.finishText, width, { plain }));
+    rows.push([]);
+  }
+  rows.push(...wrapRuns([{ text: 'To verify, an instructor runs:', style: BOLD }], width));
+  for (const c of sum.verify) rows.push([{ text: '  $ ', style: DIM }, { text: c, style: { color: 'yellow' } }]);
+  if (sum.next?.length) {
+    rows.push([]);
+    rows.push(...wrapRuns([{ text: 'Next: ', style: BOLD }, { text: sum.next.join(', ') }], width));
+  }
+  return rows;
+}

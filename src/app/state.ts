@@ -1,0 +1,807 @@
+// The app's whole state and the one pure reducer behind every screen. Keys arrive as
+// commands (keys.ts); work that needs the outside world (open a lab, run a line, check,
+// save) is queued as an *intent* in the state, which the runner (runner.ts) drains and
+// answers with result actions. So a test can drive the reducer alone and see both what the
+// screen will show and what the app will do. No React, no Ink, no I/O.
+
+import type { Explanation } from '../policy/types.js';
+import type { AwsProfile } from './aws-config.js';
+import { route, type Command, type InputContext, type KeyEvent } from './keys.js';
+import { lineReducer, lineState, lineText, applyCompletion, type LineState } from './line-editor.js';
+import type { CatalogEntry, CheckView, LabOpened, LabSnapshot, RunOutput, StepView } from './model.js';
+
+// ---------------------------------------------------------------------------------------
+// state
+
+export type Tone = 'input' | 'out' | 'err' | 'info' | 'ok' | 'warn' | 'dim';
+
+export interface ShellLine {
+  id: number;
+  text: string;
+  tone: Tone;
+}
+
+export const SCROLLBACK_LIMIT = 5000;
+
+export interface ShellPane {
+  lines: ShellLine[];
+  nextId: number;
+  /** Rows scrolled up from the bottom (0 = following the newest output). */
+  scroll: number;
+  editor: LineState;
+  /** Text of an unfinished heredoc or quote, waiting for more lines. */
+  continuation: string | null;
+  /** Submitted lines not yet run (a paste of several lines queues them). */
+  queue: string[];
+  running: boolean;
+  prompt: string;
+}
+
+export type Panel = 'step' | 'why' | 'map' | 'solution';
+
+export interface LabState {
+  id: string;
+  title: string;
+  account: { kind: 'sim' | 'real'; label: string };
+  steps: StepView[];
+  snap: LabSnapshot;
+  /** The step shown in the instructions pane. */
+  viewing: number;
+  panel: Panel;
+  /** Rows scrolled in the upper pane. */
+  panelScroll: number;
+  /** The upper pane takes most of the screen. */
+  tall: boolean;
+  /** Which step's solution the solution panel shows. */
+  solutionStep?: string;
+}
+
+export interface DialogField {
+  key: string;
+  label: string;
+  kind: 'text' | 'choice';
+  editor: LineState;
+  options?: string[];
+  choice?: number;
+  placeholder?: string;
+  required?: boolean;
+}
+
+export interface DialogState {
+  which: 'switch-role' | 'sign-in' | 'answer';
+  title: string;
+  fields: DialogField[];
+  focus: number;
+  error?: string;
+}
+
+export type ConfirmAction = 'solution' | 'skip' | 'reset' | 'quit-running';
+
+export type Overlay =
+  | { kind: 'help' }
+  | { kind: 'confirm'; action: ConfirmAction; title: string; text: string; target?: string }
+  | { kind: 'dialog'; dialog: DialogState };
+
+export type Intent =
+  | { id: number; kind: 'load-catalog' }
+  | { id: number; kind: 'load-profiles' }
+  | { id: number; kind: 'open-lab'; labId: string; backend: 'sim' | 'real'; profile?: string }
+  | { id: number; kind: 'run'; line: string }
+  | { id: number; kind: 'complete'; line: string; cursor: number }
+  | { id: number; kind: 'check' }
+  | { id: number; kind: 'hint'; stepId: string }
+  | { id: number; kind: 'solution'; stepId: string }
+  | { id: number; kind: 'skip'; stepId: string }
+  | { id: number; kind: 'reset'; labId: string }
+  | { id: number; kind: 'close-lab' }
+  | { id: number; kind: 'quit' };
+
+type IntentBody = Intent extends infer I ? (I extends { id: number } ? Omit<I, 'id'> : never) : never;
+
+export interface CatalogState {
+  entries: CatalogEntry[] | null;
+  cursor: number;
+  account: 'sim' | 'real';
+  profiles: AwsProfile[] | null;
+  profileIndex: number;
+  error?: string;
+}
+
+export interface AppState {
+  size: { columns: number; rows: number };
+  screen: 'catalog' | 'lab' | 'complete';
+  focus: 'shell' | 'nav';
+  overlay: Overlay | null;
+  catalog: CatalogState;
+  lab: LabState | null;
+  shell: ShellPane;
+  /** What the app is waiting for ("Opening the lab…"), blocking keys but quit. */
+  busy: string | null;
+  toast: { text: string; tone: 'ok' | 'warn' | 'err' | 'info' } | null;
+  intents: Intent[];
+  nextIntent: number;
+  /** Set once quitting: the runner saves and the app exits with `exitCode`. */
+  quitting: boolean;
+  exitCode: number;
+  /** Whether colours are shown (NO_COLOR / FORCE_COLOR=0 turn them off). */
+  color: boolean;
+}
+
+export interface InitOptions {
+  columns?: number;
+  rows?: number;
+  /** Open this lab straight away (`iamlab start <lab>`). */
+  lab?: string;
+  real?: boolean;
+  profile?: string;
+  color?: boolean;
+}
+
+export function initialState(o: InitOptions = {}): AppState {
+  let s: AppState = {
+    size: { columns: o.columns ?? 80, rows: o.rows ?? 24 },
+    screen: 'catalog',
+    focus: 'shell',
+    overlay: null,
+    catalog: { entries: null, cursor: 0, account: o.real ? 'real' : 'sim', profiles: null, profileIndex: 0 },
+    lab: null,
+    shell: emptyShell(),
+    busy: null,
+    toast: null,
+    intents: [],
+    nextIntent: 1,
+    quitting: false,
+    exitCode: 0,
+    color: o.color ?? true,
+  };
+  s = want(s, { kind: 'load-catalog' });
+  if (o.real) s = want(s, { kind: 'load-profiles' });
+  if (o.lab) {
+    s = want(s, { kind: 'open-lab', labId: o.lab, backend: o.real ? 'real' : 'sim', ...(o.profile ? { profile: o.profile } : {}) });
+    s = { ...s, busy: `Opening ${o.lab}…` };
+  }
+  return s;
+}
+
+function emptyShell(history: string[] = [], prompt = '$ '): ShellPane {
+  return { lines: [], nextId: 1, scroll: 0, editor: lineState('', history), continuation: null, queue: [], running: false, prompt };
+}
+
+// ---------------------------------------------------------------------------------------
+// actions
+
+export type Action =
+  | { type: 'key'; ev: KeyEvent }
+  | { type: 'cmd'; cmd: Command }
+  | { type: 'resize'; columns: number; rows: number }
+  | { type: 'intents-taken'; ids: number[] }
+  | { type: 'catalog-loaded'; entries: CatalogEntry[] }
+  | { type: 'catalog-failed'; message: string }
+  | { type: 'profiles-loaded'; profiles: AwsProfile[] }
+  | { type: 'lab-opened'; lab: LabOpened }
+  | { type: 'open-failed'; message: string }
+  | { type: 'run-started'; line: string }
+  | { type: 'run-done'; line: string; output: RunOutput; snap: LabSnapshot; prompt?: string; needsMore?: boolean }
+  | { type: 'completions'; line: string; cursor: number; replaceFrom: number; candidates: string[] }
+  | { type: 'snapshot'; snap: LabSnapshot; note?: { text: string; tone: Tone } }
+  | { type: 'lab-closed' }
+  | { type: 'failed'; message: string }
+  | { type: 'toast-clear' };
+
+const want = (s: AppState, body: IntentBody): AppState => ({
+  ...s,
+  intents: [...s.intents, { ...body, id: s.nextIntent } as Intent],
+  nextIntent: s.nextIntent + 1,
+});
+
+const toast = (s: AppState, text: string, tone: 'ok' | 'warn' | 'err' | 'info' = 'info'): AppState => ({ ...s, toast: { text, tone } });
+
+export function print(shell: ShellPane, text: string, tone: Tone): ShellPane {
+  const parts = text.replace(/\r\n/g, '\n').split('\n');
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  let id = shell.nextId;
+  const add = parts.map((t) => ({ id: id++, text: t.replace(/\t/g, '    '), tone }));
+  let lines = shell.lines.concat(add);
+  if (lines.length > SCROLLBACK_LIMIT) lines = lines.slice(lines.length - SCROLLBACK_LIMIT);
+  // keep the learner's place when scrolled up
+  const scroll = shell.scroll > 0 ? shell.scroll + add.length : 0;
+  return { ...shell, lines, nextId: id, scroll };
+}
+
+// ---------------------------------------------------------------------------------------
+// which keys mean what, right now
+
+export function inputContext(s: AppState): InputContext {
+  if (s.overlay?.kind === 'confirm') return 'confirm';
+  if (s.overlay?.kind === 'dialog') {
+    const f = s.overlay.dialog.fields[s.overlay.dialog.focus];
+    return f?.kind === 'choice' ? 'dialog-choice' : 'dialog-text';
+  }
+  if (s.overlay?.kind === 'help') return 'overlay';
+  if (s.busy || s.quitting) return 'busy';
+  if (s.screen === 'catalog') return 'catalog';
+  if (s.screen === 'complete') return 'complete';
+  return s.focus === 'shell' ? 'lab-shell' : 'lab-nav';
+}
+
+/** Which key help applies (for the bar and the ? overlay). */
+export function helpContext(s: AppState): 'catalog' | 'lab-shell' | 'lab-nav' | 'complete' {
+  if (s.screen === 'catalog') return 'catalog';
+  if (s.screen === 'complete') return 'complete';
+  return s.focus === 'shell' ? 'lab-shell' : 'lab-nav';
+}
+
+// ---------------------------------------------------------------------------------------
+// the reducer
+
+export function reducer(s: AppState, a: Action): AppState {
+  switch (a.type) {
+    case 'resize':
+      if (a.columns === s.size.columns && a.rows === s.size.rows) return s;
+      return { ...s, size: { columns: a.columns, rows: a.rows } };
+    case 'intents-taken': {
+      const taken = new Set(a.ids);
+      return { ...s, intents: s.intents.filter((i) => !taken.has(i.id)) };
+    }
+    case 'toast-clear':
+      return s.toast ? { ...s, toast: null } : s;
+    case 'catalog-loaded': {
+      const cursor = Math.min(s.catalog.cursor, Math.max(0, a.entries.length - 1));
+      // start on the lab the learner was in the middle of
+      const resume = s.catalog.entries === null ? a.entries.findIndex((e) => e.started && !e.completed) : -1;
+      const { error: _e, ...rest } = s.catalog;
+      return { ...s, catalog: { ...rest, entries: a.entries, cursor: resume >= 0 ? resume : cursor } };
+    }
+    case 'catalog-failed':
+      return { ...s, catalog: { ...s.catalog, entries: s.catalog.entries ?? [], error: a.message } };
+    case 'profiles-loaded':
+      return { ...s, catalog: { ...s.catalog, profiles: a.profiles, profileIndex: Math.min(s.catalog.profileIndex, Math.max(0, a.profiles.length - 1)) } };
+    case 'lab-opened':
+      return openLab(s, a.lab);
+    case 'open-failed':
+      return toast({ ...s, busy: null, screen: s.lab ? s.screen : 'catalog' }, a.message, 'err');
+    case 'failed':
+      return toast({ ...s, busy: null, shell: { ...s.shell, running: false } }, a.message, 'err');
+    case 'run-started':
+      return { ...s, shell: { ...s.shell, running: true } };
+    case 'run-done':
+      return runDone(s, a);
+    case 'completions':
+      return completions(s, a);
+    case 'snapshot': {
+      if (!s.lab) return s;
+      let next = applySnapshot(s, a.snap);
+      if (a.note) next = { ...next, shell: print(next.shell, a.note.text, a.note.tone) };
+      return next;
+    }
+    case 'lab-closed':
+      return want({ ...s, screen: 'catalog', lab: null, busy: null, overlay: null, shell: emptyShell() }, { kind: 'load-catalog' });
+    case 'key': {
+      const cmd = route(inputContext(s), a.ev);
+      return cmd ? command(s, cmd) : s;
+    }
+    case 'cmd':
+      return command(s, a.cmd);
+  }
+}
+
+function openLab(s: AppState, lab: LabOpened): AppState {
+  let shell = emptyShell(lab.history, lab.prompt);
+  for (const line of lab.banner ?? []) shell = print(shell, line, 'info');
+  const current = lab.snapshot.current;
+  const ls: LabState = {
+    id: lab.id,
+    title: lab.title,
+    account: lab.account,
+    steps: lab.steps,
+    snap: lab.snapshot,
+    viewing: Math.min(current, lab.steps.length - 1),
+    panel: 'step',
+    panelScroll: 0,
+    tall: false,
+  };
+  return { ...s, screen: 'lab', lab: ls, shell, busy: null, overlay: null, focus: 'shell', toast: null };
+}
+
+/** Merges a new snapshot: marks passes, follows the learner to the next step, completes. */
+function applySnapshot(s: AppState, snap: LabSnapshot): AppState {
+  const lab = s.lab!;
+  const before = lab.snap;
+  const followed = lab.viewing === Math.min(before.current, lab.steps.length - 1);
+  const viewing = followed ? Math.min(snap.current, lab.steps.length - 1) : lab.viewing;
+  let next: AppState = { ...s, lab: { ...lab, snap, viewing, panelScroll: viewing === lab.viewing ? lab.panelScroll : 0 } };
+  let shell = next.shell;
+  for (const [i, step] of lab.steps.entries()) {
+    const was = before.progress[step.id]?.status;
+    const now = snap.progress[step.id]?.status;
+    if (was !== 'passed' && now === 'passed') shell = print(shell, `✓ Step ${i + 1} passed: ${step.title}`, 'ok');
+    if (was !== 'skipped' && now === 'skipped') shell = print(shell, `↷ Step ${i + 1} skipped: ${step.title}`, 'warn');
+  }
+  next = { ...next, shell };
+  const wasDone = before.current >= lab.steps.length;
+  const nowDone = snap.current >= lab.steps.length;
+  if (!wasDone && nowDone) next = { ...next, screen: 'complete', overlay: null, focus: 'shell' };
+  else if (before.current !== snap.current && snap.current < lab.steps.length) {
+    next = toast(next, `Step ${snap.current + 1}: ${lab.steps[snap.current]!.title}`, 'ok');
+  }
+  return next;
+}
+
+function runDone(s: AppState, a: Extract<Action, { type: 'run-done' }>): AppState {
+  if (a.needsMore) {
+    // an unfinished heredoc or quote: the next line continues it
+    return drainQueue({ ...s, shell: { ...s.shell, running: false, continuation: a.line } });
+  }
+  let shell = s.shell;
+  if (a.output.stdout) shell = print(shell, a.output.stdout, 'out');
+  if (a.output.stderr) shell = print(shell, a.output.stderr, a.output.exitCode === 0 ? 'warn' : 'err');
+  shell = { ...shell, running: false, ...(a.prompt ? { prompt: a.prompt } : {}) };
+  let next: AppState = { ...s, shell };
+  if (next.lab) next = applySnapshot(next, a.snap);
+  return drainQueue(next);
+}
+
+/** Starts the next queued line when nothing runs: echoes it, joins it to an open heredoc. */
+function drainQueue(s: AppState): AppState {
+  let shell = s.shell;
+  while (!shell.running && shell.queue.length > 0 && s.lab) {
+    const [line, ...queue] = shell.queue as [string, ...string[]];
+    const cont = shell.continuation;
+    shell = print({ ...shell, queue }, `${cont !== null ? '> ' : shell.prompt}${line}`, 'input');
+    const full = cont !== null ? `${cont}\n${line}` : line;
+    if (full.trim() === '') {
+      shell = { ...shell, continuation: null };
+      continue;
+    }
+    return want({ ...s, shell: { ...shell, continuation: null, running: true } }, { kind: 'run', line: full });
+  }
+  return { ...s, shell };
+}
+
+function completions(s: AppState, a: Extract<Action, { type: 'completions' }>): AppState {
+  const ed = s.shell.editor;
+  if (lineText(ed) !== a.line || ed.cursor !== Array.from(a.line.slice(0, a.cursor)).length) return s; // typed on meanwhile
+  const { state, shown } = applyCompletion(ed, a.replaceFrom, a.candidates);
+  let shell = { ...s.shell, editor: state };
+  if (shown.length > 0) {
+    shell = print(shell, `${s.shell.prompt}${a.line}`, 'input');
+    shell = print(shell, columns(shown, s.size.columns), 'dim');
+  }
+  return { ...s, shell };
+}
+
+/** Lays candidates out in columns like a shell does. */
+export function columns(items: string[], width: number): string {
+  const max = Math.min(40, Math.max(...items.map((x) => x.length)) + 2);
+  const per = Math.max(1, Math.floor((width - 2) / max));
+  const rows: string[] = [];
+  const shown = items.slice(0, 200);
+  for (let i = 0; i < shown.length; i += per) rows.push(shown.slice(i, i + per).map((x) => x.padEnd(max)).join('').trimEnd());
+  if (items.length > shown.length) rows.push(`… and ${items.length - shown.length} more`);
+  return rows.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------
+// commands
+
+function command(s: AppState, cmd: Command): AppState {
+  if (s.toast && cmd.type !== 'insert') s = { ...s, toast: null };
+  const ctx = inputContext(s);
+  if (cmd.type === 'interrupt') return interrupt(s, ctx);
+  if (cmd.type === 'quit') {
+    if (ctx === 'lab-shell' && (s.shell.editor.chars.length > 0 || s.shell.continuation !== null)) return s; // ^D on a non-empty line
+    return quit(s);
+  }
+  switch (ctx) {
+    case 'catalog':
+      return catalogCommand(s, cmd);
+    case 'lab-shell':
+      return shellCommand(s, cmd);
+    case 'lab-nav':
+      return navCommand(s, cmd);
+    case 'overlay':
+      return overlayCommand(s, cmd);
+    case 'confirm':
+      return confirmCommand(s, cmd);
+    case 'dialog-text':
+    case 'dialog-choice':
+      return dialogCommand(s, cmd);
+    case 'complete':
+      return completeCommand(s, cmd);
+    case 'busy':
+      return s;
+  }
+}
+
+function quit(s: AppState): AppState {
+  if (s.quitting) return s;
+  return want({ ...s, quitting: true, overlay: null, busy: 'Saving…' }, { kind: 'quit' });
+}
+
+function interrupt(s: AppState, ctx: InputContext): AppState {
+  if (ctx === 'lab-shell' && (s.shell.editor.chars.length > 0 || s.shell.continuation !== null)) {
+    const shell = print(s.shell, `${s.shell.continuation !== null ? '> ' : s.shell.prompt}${lineText(s.shell.editor)}^C`, 'input');
+    return { ...s, shell: { ...shell, editor: lineReducer(s.shell.editor, { type: 'kill', what: 'line' }), continuation: null, scroll: 0 } };
+  }
+  if (ctx === 'dialog-text' || ctx === 'dialog-choice' || ctx === 'confirm') return { ...s, overlay: null };
+  return quit(s);
+}
+
+function catalogCommand(s: AppState, cmd: Command): AppState {
+  const c = s.catalog;
+  const n = c.entries?.length ?? 0;
+  switch (cmd.type) {
+    case 'up':
+      return { ...s, catalog: { ...c, cursor: n ? (c.cursor - 1 + n) % n : 0 } };
+    case 'down':
+      return { ...s, catalog: { ...c, cursor: n ? (c.cursor + 1) % n : 0 } };
+    case 'toggle-account': {
+      const account = c.account === 'sim' ? 'real' : 'sim';
+      let next: AppState = { ...s, catalog: { ...c, account } };
+      if (account === 'real' && c.profiles === null) next = want(next, { kind: 'load-profiles' });
+      return next;
+    }
+    case 'left':
+    case 'right': {
+      if (c.account !== 'real' || !c.profiles?.length) return s;
+      const m = c.profiles.length;
+      const profileIndex = (c.profileIndex + (cmd.type === 'right' ? 1 : -1) + m) % m;
+      return { ...s, catalog: { ...c, profileIndex } };
+    }
+    case 'select': {
+      const e = c.entries?.[c.cursor];
+      if (!e) return s;
+      if (e.error) return toast(s, `${e.id} cannot be opened: ${e.error}`, 'err');
+      if (c.account === 'real') {
+        if (!e.backends.includes('real')) return toast(s, `${e.title} runs on the simulated account only.`, 'warn');
+        const profile = c.profiles?.[c.profileIndex]?.name;
+        return want({ ...s, busy: `Opening ${e.title} on your AWS account…` }, { kind: 'open-lab', labId: e.id, backend: 'real', ...(profile ? { profile } : {}) });
+      }
+      return want({ ...s, busy: `Opening ${e.title}…` }, { kind: 'open-lab', labId: e.id, backend: 'sim' });
+    }
+    case 'reset-lab': {
+      const e = c.entries?.[c.cursor];
+      if (!e || e.error) return s;
+      return {
+        ...s,
+        overlay: { kind: 'confirm', action: 'reset', target: e.id, title: `Reset ${e.title}?`, text: 'The lab starts over: a fresh simulated account and no progress. Your other labs are kept.' },
+      };
+    }
+    case 'help':
+      return { ...s, overlay: { kind: 'help' } };
+    default:
+      return s;
+  }
+}
+
+function submitShell(s: AppState): AppState {
+  const ed = s.shell.editor;
+  const text = lineText(ed);
+  const shell = { ...s.shell, editor: lineReducer(ed, { type: 'commit', record: s.shell.continuation === null }), scroll: 0, queue: [...s.shell.queue, text] };
+  return drainQueue({ ...s, shell });
+}
+
+function shellCommand(s: AppState, cmd: Command): AppState {
+  const sh = s.shell;
+  switch (cmd.type) {
+    case 'insert':
+    case 'backspace':
+    case 'cursor':
+    case 'kill':
+    case 'history':
+      return { ...s, shell: { ...sh, editor: lineReducer(sh.editor, cmd), scroll: cmd.type === 'insert' ? 0 : sh.scroll } };
+    case 'submit':
+      return submitShell(s);
+    case 'complete': {
+      const line = lineText(sh.editor);
+      const cursor = Array.from(line).slice(0, sh.editor.cursor).join('').length;
+      return want(s, { kind: 'complete', line, cursor });
+    }
+    case 'scroll':
+      return { ...s, shell: { ...sh, scroll: scrollBy(sh.scroll, cmd.by, shellRows(s)) } };
+    case 'clear-screen':
+      return { ...s, shell: { ...sh, lines: [], scroll: 0 } };
+    case 'focus':
+      return { ...s, focus: cmd.to };
+    default:
+      return labCommand(s, cmd);
+  }
+}
+
+function scrollBy(cur: number, by: 'page-up' | 'page-down' | 'top' | 'bottom', page: number): number {
+  const step = Math.max(1, page - 1);
+  if (by === 'page-up') return cur + step;
+  if (by === 'page-down') return Math.max(0, cur - step);
+  if (by === 'bottom') return 0;
+  return Number.MAX_SAFE_INTEGER;
+}
+
+function navCommand(s: AppState, cmd: Command): AppState {
+  const lab = s.lab;
+  if (!lab) return s;
+  switch (cmd.type) {
+    case 'focus':
+      return { ...s, focus: cmd.to };
+    case 'step': {
+      const viewing = Math.max(0, Math.min(lab.steps.length - 1, lab.viewing + cmd.dir));
+      return { ...s, lab: { ...lab, viewing, panel: 'step', panelScroll: 0 } };
+    }
+    case 'scroll': {
+      const page = layoutOf(s).upper;
+      return { ...s, lab: { ...lab, panelScroll: Math.max(0, cmd.by === 'page-up' ? lab.panelScroll - (page - 1) : lab.panelScroll + (page - 1)) } };
+    }
+    case 'help':
+      return { ...s, overlay: { kind: 'help' } };
+    case 'zoom':
+      return { ...s, lab: { ...lab, tall: !lab.tall } };
+    case 'catalog':
+      return want({ ...s, busy: 'Saving…' }, { kind: 'close-lab' });
+    default:
+      return labCommand(s, cmd);
+  }
+}
+
+/** Lab commands that work from both the shell (Ctrl keys) and nav mode (letters). */
+function labCommand(s: AppState, cmd: Command): AppState {
+  const lab = s.lab;
+  if (!lab) return s;
+  const cur = lab.steps[lab.snap.current];
+  switch (cmd.type) {
+    case 'check':
+      return want(toast(s, 'Checking…'), { kind: 'check' });
+    case 'why':
+      return { ...s, lab: { ...lab, panel: lab.panel === 'why' ? 'step' : 'why', panelScroll: 0 } };
+    case 'map':
+      return { ...s, lab: { ...lab, panel: lab.panel === 'map' ? 'step' : 'map', panelScroll: 0 } };
+    case 'hint': {
+      if (!cur) return toast(s, 'Every step is done.', 'info');
+      const shown = lab.snap.progress[cur.id]?.hintsShown.length ?? 0;
+      const view: AppState = { ...s, lab: { ...lab, viewing: lab.snap.current, panel: 'step' } };
+      if (cur.hints.length === 0) return toast(view, 'This step has no hints.', 'info');
+      if (shown >= cur.hints.length) return toast(view, `All ${cur.hints.length} hints are shown.`, 'info');
+      return want(view, { kind: 'hint', stepId: cur.id });
+    }
+    case 'solution': {
+      const step = lab.steps[lab.viewing];
+      if (!step) return s;
+      const st = lab.snap.progress[step.id]?.status ?? 'open';
+      if (!step.solution || step.solution.show === 'never') return toast(s, 'This step has no solution to show.', 'info');
+      if (step.solution.show === 'after_pass' && st === 'open') return toast(s, 'Its solution opens once you pass or skip this step.', 'info');
+      if (lab.snap.progress[step.id]?.solutionViewed || st !== 'open') return { ...s, lab: { ...lab, panel: 'solution', solutionStep: step.id, panelScroll: 0 } };
+      return {
+        ...s,
+        overlay: { kind: 'confirm', action: 'solution', target: step.id, title: `Show the solution of step ${lab.viewing + 1}?`, text: 'Try a hint first (h). Viewing the solution is recorded in your progress.' },
+      };
+    }
+    case 'skip': {
+      if (!cur) return toast(s, 'Every step is done.', 'info');
+      if (cur.skip === 'forbidden') return toast(s, 'This step cannot be skipped.', 'warn');
+      return {
+        ...s,
+        overlay: {
+          kind: 'confirm',
+          action: 'skip',
+          target: cur.id,
+          title: `Skip step ${lab.snap.current + 1}: ${cur.title}?`,
+          text: 'Its solution runs so the next steps work, and the step is recorded as skipped.',
+        },
+      };
+    }
+    case 'dialog':
+      if (cmd.which === 'answer' && (!cur || (cur.kind !== 'answer' && cur.kind !== 'quiz'))) return toast(s, 'This step does not ask for an answer.', 'info');
+      return { ...s, overlay: { kind: 'dialog', dialog: newDialog(cmd.which, s) } };
+    case 'switch-back':
+      return runConsole(s, 'console switch-back');
+    default:
+      return s;
+  }
+}
+
+function overlayCommand(s: AppState, cmd: Command): AppState {
+  switch (cmd.type) {
+    case 'close':
+      return { ...s, overlay: null };
+    default:
+      return s;
+  }
+}
+
+function confirmCommand(s: AppState, cmd: Command): AppState {
+  const o = s.overlay;
+  if (o?.kind !== 'confirm') return s;
+  if (cmd.type === 'no' || cmd.type === 'close') return { ...s, overlay: null };
+  if (cmd.type !== 'yes') return s;
+  const closed: AppState = { ...s, overlay: null };
+  switch (o.action) {
+    case 'solution':
+      return want({ ...closed, lab: closed.lab && { ...closed.lab, panel: 'solution', solutionStep: o.target!, panelScroll: 0 } }, { kind: 'solution', stepId: o.target! });
+    case 'skip':
+      return want(toast(closed, 'Skipping…'), { kind: 'skip', stepId: o.target! });
+    case 'reset':
+      return want(toast(closed, 'Resetting…'), { kind: 'reset', labId: o.target! });
+    case 'quit-running':
+      return quit(closed);
+  }
+}
+
+function completeCommand(s: AppState, cmd: Command): AppState {
+  switch (cmd.type) {
+    case 'catalog':
+      return want({ ...s, busy: 'Saving…' }, { kind: 'close-lab' });
+    case 'help':
+      return { ...s, overlay: { kind: 'help' } };
+    default:
+      return s;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// console dialogs: forms that type the same `console …` command a learner could type
+
+export const CONSOLE_COLORS = ['none', 'red', 'orange', 'yellow', 'green', 'blue'] as const;
+
+function field(key: string, label: string, value = '', placeholder?: string, required = true): DialogField {
+  return { key, label, kind: 'text', editor: lineState(value), ...(placeholder ? { placeholder } : {}), required };
+}
+
+function newDialog(which: 'switch-role' | 'sign-in' | 'answer', s: AppState): DialogState {
+  const id = s.lab?.snap.identity;
+  if (which === 'answer') {
+    const step = s.lab?.steps[s.lab.snap.current];
+    return { which, title: step?.prompt ? `Answer: ${step.prompt}` : 'Your answer', fields: [field('answer', 'Answer', '', 'type your answer')], focus: 0 };
+  }
+  const account = id?.console.signedIn?.accountId ?? id?.shell?.accountId ?? '';
+  if (which === 'sign-in') {
+    return {
+      which,
+      title: 'Sign in to the console as an IAM user',
+      fields: [field('user', 'IAM user name', '', 'e.g. balu'), field('account', 'Account ID', account, '12-digit account ID', false)],
+      focus: 0,
+    };
+  }
+  return {
+    which,
+    title: 'Switch Role',
+    fields: [
+      field('account', 'Account ID', account, '12-digit ID or alias'),
+      field('role', 'IAM role name', '', 'e.g. temp-user'),
+      field('display', 'Display name', '', 'role @ account', false),
+      { key: 'color', label: 'Colour', kind: 'choice', editor: lineState(''), options: [...CONSOLE_COLORS], choice: 0 },
+    ],
+    focus: 0,
+  };
+}
+
+const val = (d: DialogState, key: string) => lineText(d.fields.find((f) => f.key === key)!.editor).trim();
+
+/** Quotes a word for the shell (POSIX single quotes when needed). */
+export function shellQuote(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The console command a dialog stands for, or an error to show in the dialog. */
+export function dialogCommandLine(d: DialogState): { line: string } | { error: string } {
+  if (d.which === 'answer') {
+    const text = val(d, 'answer');
+    if (!text) return { error: 'Type your answer first.' };
+    return { line: `answer ${shellQuote(text)}` };
+  }
+  if (d.which === 'sign-in') {
+    const user = val(d, 'user');
+    if (!user) return { error: 'Enter the IAM user name.' };
+    const account = val(d, 'account');
+    return { line: `console sign-in ${shellQuote(user)}${account ? ` --account ${shellQuote(account)}` : ''}` };
+  }
+  const account = val(d, 'account');
+  const role = val(d, 'role');
+  if (!account) return { error: 'Enter the account ID (or alias) that owns the role.' };
+  if (!role) return { error: 'Enter the role name.' };
+  const display = val(d, 'display');
+  const colorField = d.fields.find((f) => f.key === 'color')!;
+  const color = colorField.options![colorField.choice ?? 0]!;
+  let line = `console switch-role --account ${shellQuote(account)} --role-name ${shellQuote(role)}`;
+  if (display) line += ` --display-name ${shellQuote(display)}`;
+  if (color !== 'none') line += ` --color ${color}`;
+  return { line };
+}
+
+function runConsole(s: AppState, line: string): AppState {
+  return drainQueue({ ...s, shell: { ...s.shell, queue: [...s.shell.queue, line], scroll: 0 } });
+}
+
+function dialogCommand(s: AppState, cmd: Command): AppState {
+  const o = s.overlay;
+  if (o?.kind !== 'dialog') return s;
+  const d = o.dialog;
+  const setDialog = (nd: DialogState): AppState => ({ ...s, overlay: { kind: 'dialog', dialog: nd } });
+  const f = d.fields[d.focus]!;
+  const setField = (nf: DialogField): AppState => {
+    const { error: _e, ...rest } = d;
+    return setDialog({ ...rest, fields: d.fields.map((x, i) => (i === d.focus ? nf : x)) });
+  };
+  switch (cmd.type) {
+    case 'close':
+      return { ...s, overlay: null };
+    case 'next-field':
+      return setDialog({ ...d, focus: (d.focus + 1) % d.fields.length });
+    case 'prev-field':
+      return setDialog({ ...d, focus: (d.focus - 1 + d.fields.length) % d.fields.length });
+    case 'insert':
+    case 'backspace':
+    case 'cursor':
+    case 'kill':
+      if (f.kind !== 'text') return s;
+      return setField({ ...f, editor: lineReducer(f.editor, cmd) });
+    case 'left':
+    case 'right': {
+      if (f.kind !== 'choice') return s;
+      const m = f.options!.length;
+      return setField({ ...f, choice: ((f.choice ?? 0) + (cmd.type === 'right' ? 1 : -1) + m) % m });
+    }
+    case 'submit': {
+      // Enter on a field moves on; on the last field (or with everything filled) it submits
+      const r = dialogCommandLine(d);
+      if ('error' in r) {
+        if (d.focus < d.fields.length - 1) return setDialog({ ...d, focus: d.focus + 1 });
+        return setDialog({ ...d, error: r.error });
+      }
+      if (d.focus < d.fields.length - 1 && d.which === 'switch-role' && val(d, 'role') === '') return setDialog({ ...d, focus: d.focus + 1 });
+      return runConsole({ ...s, overlay: null, focus: 'shell' }, r.line);
+    }
+    default:
+      return s;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// layout arithmetic (pure, shared by the reducer for page sizes and by the views)
+
+export interface LayoutBox {
+  /** Rows of the whole frame (one less than the terminal, so Ink never clears the screen). */
+  frame: number;
+  header: number;
+  /** Rows of the upper pane (step list + instructions / why / map). */
+  upper: number;
+  /** Rows of shell scrollback shown (the prompt line is extra). */
+  shell: number;
+  keybar: number;
+  /** Width of the step list column; 0 hides it (narrow terminals). */
+  stepsWidth: number;
+}
+
+export function layoutOf(s: Pick<AppState, 'size'> & { lab?: Pick<LabState, 'tall'> | null }): LayoutBox {
+  const rows = Math.max(8, s.size.rows);
+  const frame = rows - 1;
+  const header = 1;
+  const keybar = 1;
+  const rest = frame - header - keybar - 2; // shell title rule + prompt line
+  const tall = s.lab?.tall ?? false;
+  let upper = tall ? Math.max(3, rest - 3) : Math.max(3, Math.floor(rest * 0.45));
+  if (rest - upper < 2) upper = Math.max(1, rest - 2);
+  const shell = Math.max(1, rest - upper);
+  const cols = s.size.columns;
+  const stepsWidth = cols < 60 ? 0 : Math.min(32, Math.floor(cols * 0.3));
+  return { frame, header, upper, shell, keybar, stepsWidth };
+}
+
+export function shellRows(s: AppState): number {
+  return layoutOf(s).shell;
+}
+
+/** For the Why panel: a denied call's explanation if there is one. */
+export function lastDenied(s: AppState): { explanation: Explanation; command?: string; error?: string } | undefined {
+  return s.lab?.snap.denied;
+}
+
+export function stepState(lab: LabState, index: number): 'passed' | 'skipped' | 'current' | 'locked' {
+  const step = lab.steps[index];
+  if (!step) return 'locked';
+  const st = lab.snap.progress[step.id]?.status;
+  if (st === 'passed') return 'passed';
+  if (st === 'skipped') return 'skipped';
+  return index === lab.snap.current ? 'current' : 'locked';
+}
+
+export function lastCheckFor(lab: LabState, stepId: string): CheckView | undefined {
+  return lab.snap.lastCheck?.stepId === stepId ? lab.snap.lastCheck : undefined;
+}

@@ -1,0 +1,170 @@
+// Terminal text measurement and wrapping for styled runs. Pure.
+
+/** Display width of one code point in a terminal cell grid (0, 1 or 2). */
+export function charWidth(cp: number): number {
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  )
+    return 2;
+  return 1;
+}
+
+export function textWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += charWidth(ch.codePointAt(0)!);
+  return w;
+}
+
+/** Cuts s to at most `width` cells, adding '…' when something was cut. */
+export function truncate(s: string, width: number): string {
+  if (width <= 0) return '';
+  if (textWidth(s) <= width) return s;
+  let out = '';
+  let w = 0;
+  for (const ch of s) {
+    const cw = charWidth(ch.codePointAt(0)!);
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return `${out}…`;
+}
+
+/** Pads s with spaces to exactly `width` cells (truncating first if needed). */
+export function pad(s: string, width: number): string {
+  const t = truncate(s, width);
+  return t + ' '.repeat(Math.max(0, width - textWidth(t)));
+}
+
+/** Hard-wraps plain text (no styles) into rows of at most `width` cells; keeps empty lines. */
+export function hardWrap(s: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const rows: string[] = [];
+  for (const line of s.split('\n')) {
+    if (line === '') {
+      rows.push('');
+      continue;
+    }
+    let row = '';
+    let rw = 0;
+    for (const ch of line) {
+      const cw = charWidth(ch.codePointAt(0)!);
+      if (rw + cw > w) {
+        rows.push(row);
+        row = '';
+        rw = 0;
+      }
+      row += ch;
+      rw += cw;
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------
+// Styled runs
+
+export interface Style {
+  bold?: boolean;
+  italic?: boolean;
+  underline?: boolean;
+  dim?: boolean;
+  inverse?: boolean;
+  color?: string;
+  /** An inline code span or code block. */
+  code?: boolean;
+}
+
+export interface Run {
+  text: string;
+  style?: Style;
+}
+
+/** A rendered row: runs whose widths add up to at most the wrap width. */
+export type Row = Run[];
+
+export const rowText = (row: Row): string => row.map((r) => r.text).join('');
+
+/**
+ * Word-wraps styled runs into rows of at most `width` cells. Words longer than a row are
+ * broken. `indent` (plain) starts every continuation row, `first` starts the first row
+ * (e.g. a bullet); both count toward the width.
+ */
+export function wrapRuns(runs: Run[], width: number, first: Run[] = [], indent = ''): Row[] {
+  const w = Math.max(4, width);
+  const rows: Row[] = [];
+  let row: Run[] = first.map((r) => ({ ...r }));
+  let rowBase = first.reduce((n, r) => n + textWidth(r.text), 0);
+  let rw = rowBase;
+  type Pending = { style: Style | undefined; text: string };
+  let pendingSpace = null as Pending | null; // spaces before the next word
+
+  const push = (text: string, style: Style | undefined) => {
+    const last = row[row.length - 1];
+    if (last && last.style === style) last.text += text;
+    else row.push(style ? { text, style } : { text });
+  };
+  const newRow = () => {
+    rows.push(row);
+    row = indent ? [{ text: indent }] : [];
+    rowBase = textWidth(indent);
+    rw = rowBase;
+    pendingSpace = null;
+  };
+
+  for (const run of runs) {
+    for (const part of run.text.split(/( +)/)) {
+      if (part === '') continue;
+      if (part.startsWith(' ')) {
+        if (rw > rowBase) pendingSpace = { style: run.style, text: ((pendingSpace as Pending | null)?.text ?? '') + part };
+        continue;
+      }
+      let word = part;
+      let ww = textWidth(word);
+      const spaceW = pendingSpace !== null ? pendingSpace.text.length : 0;
+      if (rw > rowBase && rw + spaceW + ww > w) newRow();
+      if (pendingSpace !== null) {
+        push(pendingSpace.text, pendingSpace.style);
+        rw += pendingSpace.text.length;
+        pendingSpace = null;
+      }
+      while (rw + ww > w) {
+        let head = '';
+        let hw = 0;
+        for (const ch of word) {
+          const cw = charWidth(ch.codePointAt(0)!);
+          if (rw + hw + cw > w) break;
+          head += ch;
+          hw += cw;
+        }
+        if (head === '') {
+          if (rw === rowBase) break; // cannot fit even one character: give up breaking
+          newRow();
+          continue;
+        }
+        push(head, run.style);
+        word = word.slice(head.length);
+        ww = textWidth(word);
+        newRow();
+      }
+      if (word) {
+        push(word, run.style);
+        rw += ww;
+      }
+    }
+  }
+  rows.push(row);
+  return rows;
+}
