@@ -118,3 +118,14 @@ test('report refuses an unknown format before doing anything', async () => {
   assert.equal(await reportCommand({ format: 'pdf', out: capture(), err }), 2);
   assert.match(err.text, /--format pdf: use json, md or junit/);
 });
+
+test('the learner name is remembered under $IAMLAB_HOME; a broken file is no name, not an error', async () => {
+  const { rememberLearnerName, storedLearnerName, learnerFile } = await import('../../src/report/learner.js');
+  const home = mkdtempSync(join(tmpdir(), 'iamlab-home-'));
+  assert.equal(storedLearnerName(home), undefined);
+  assert.equal(rememberLearnerName('  Grace Hopper ', home), true);
+  assert.equal(storedLearnerName(home), 'Grace Hopper');
+  writeFileSync(learnerFile(home), '{"name": 42');
+  assert.equal(storedLearnerName(home), undefined);
+  assert.equal(rememberLearnerName('   ', home), false);
+});
