@@ -1,0 +1,111 @@
+// The account's audit log, shaped like CloudTrail events.
+import type { Explanation } from '../policy/types.js';
+
+export interface AuditEvent {
+  eventId: string;
+  eventTime: Date;
+  /** 'sts.amazonaws.com', 'iam.amazonaws.com', 's3.amazonaws.com', 'ec2.amazonaws.com', 'account.amazonaws.com', 'signin.amazonaws.com' */
+  eventSource: string;
+  /** API operation: 'AssumeRole', 'ListBuckets', 'ConsoleLogin' */
+  eventName: string;
+  /** IAM action evaluated: 'sts:AssumeRole', 's3:ListAllMyBuckets' ('' when none, e.g. GetCallerIdentity has 'sts:GetCallerIdentity') */
+  action: string;
+  awsRegion: string;
+  recipientAccountId: string;
+  userIdentity: {
+    type: 'Root' | 'IAMUser' | 'AssumedRole' | 'FederatedUser' | 'Unknown';
+    arn?: string;
+    accountId?: string;
+    principalId?: string;
+    accessKeyId?: string;
+    userName?: string;
+    sessionIssuerArn?: string;
+  };
+  via: 'shell' | 'console' | 'serve' | 'check' | 'api';
+  /** Request parameters with secrets removed (passwords, secret keys, tokens, MFA codes, object bodies). */
+  requestParameters: Record<string, unknown>;
+  /** ARNs the call was about (role, bucket, object, user…). */
+  resources: string[];
+  outcome: 'success' | 'failure';
+  errorCode?: string;
+  errorMessage?: string;
+  explanation?: Explanation;
+}
+
+export interface AuditQuery {
+  since?: Date;
+  /** Exact principal ARN, or a pattern with * (e.g. 'arn:aws:sts::*:assumed-role/James-custom-S3-role/*'). */
+  principal?: string;
+  eventName?: string;
+  /** IAM action, compared case-insensitively. */
+  action?: string;
+  outcome?: 'success' | 'failure';
+  accountId?: string;
+  via?: AuditEvent['via'];
+}
+
+export type AuditEventJSON = Omit<AuditEvent, 'eventTime'> & { eventTime: string };
+
+/** Ring buffer of the most recent events (AWS keeps 90 days; the labs need far less). */
+export class AuditLog {
+  private buf: AuditEvent[] = [];
+  constructor(private readonly limit = 10_000) {}
+
+  /** @internal */
+  record(e: AuditEvent): void {
+    this.buf.push(e);
+    if (this.buf.length > this.limit * 1.25) this.buf.splice(0, this.buf.length - this.limit);
+  }
+
+  /** All kept events, oldest first (a copy of the list). */
+  events(): AuditEvent[] {
+    return this.buf.slice(-this.limit);
+  }
+
+  /** Events at or after `date`. */
+  since(date: Date): AuditEvent[] {
+    const t = date.getTime();
+    return this.events().filter((e) => e.eventTime.getTime() >= t);
+  }
+
+  /** The most recent event, if any. */
+  last(): AuditEvent | undefined {
+    return this.buf[this.buf.length - 1];
+  }
+
+  query(q: AuditQuery): AuditEvent[] {
+    const t = q.since?.getTime();
+    const re = q.principal?.includes('*') ? globRe(q.principal) : undefined;
+    const action = q.action?.toLowerCase();
+    return this.events().filter(
+      (e) =>
+        (t === undefined || e.eventTime.getTime() >= t) &&
+        (q.principal === undefined || (re ? re.test(e.userIdentity.arn ?? '') : e.userIdentity.arn === q.principal)) &&
+        (q.eventName === undefined || e.eventName === q.eventName) &&
+        (action === undefined || e.action.toLowerCase() === action) &&
+        (q.outcome === undefined || e.outcome === q.outcome) &&
+        (q.accountId === undefined || e.recipientAccountId === q.accountId || e.userIdentity.accountId === q.accountId) &&
+        (q.via === undefined || e.via === q.via),
+    );
+  }
+
+  get size(): number {
+    return Math.min(this.buf.length, this.limit);
+  }
+
+  /** @internal */
+  toJSON(max: number): AuditEventJSON[] {
+    return this.events()
+      .slice(-max)
+      .map((e) => ({ ...e, eventTime: e.eventTime.toISOString() }));
+  }
+
+  /** @internal */
+  load(events: AuditEventJSON[]): void {
+    this.buf = events.map((e) => ({ ...e, eventTime: new Date(e.eventTime) }));
+  }
+}
+
+function globRe(p: string): RegExp {
+  return new RegExp('^' + p.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+}

@@ -1,0 +1,170 @@
+// SimBackend: answers CallRequests against a World. Every call (success or failure, including
+// authentication failures) lands in the audit log; secrets are never recorded.
+import type { Backend, CallRequest, CallResult, ServiceName } from '../backend/types.js';
+import type { World } from './world.js';
+import type { AuditEvent } from './audit.js';
+import type { OpCtx, OpDef } from './ops-common.js';
+import { authenticate } from './actor.js';
+import type { Actor, RequestEnv } from './actor.js';
+import { SimError, Validator, authError, awsError, accessDenied } from './errors.js';
+import { STS_OPS } from './ops-sts.js';
+import { IAM_OPS } from './ops-iam.js';
+import { S3_OPS } from './ops-s3.js';
+import { EC2_OPS, ACCOUNT_OPS } from './ops-ec2.js';
+
+const OPS: Record<ServiceName, Record<string, OpDef>> = { sts: STS_OPS, iam: IAM_OPS, s3: S3_OPS, ec2: EC2_OPS, account: ACCOUNT_OPS };
+
+const SOURCES: Record<ServiceName, string> = {
+  sts: 'sts.amazonaws.com',
+  iam: 'iam.amazonaws.com',
+  s3: 's3.amazonaws.com',
+  ec2: 'ec2.amazonaws.com',
+  account: 'account.amazonaws.com',
+};
+
+/** Request members never written to the audit log. */
+const SECRET_KEYS = new Set(['Password', 'NewPassword', 'OldPassword', 'SecretAccessKey', 'SessionToken', 'TokenCode', 'AuthenticationCode1', 'AuthenticationCode2', 'Body']);
+
+/** Operations served per service (for help and completion). */
+export function simOperations(): Record<ServiceName, string[]> {
+  return {
+    sts: Object.keys(STS_OPS),
+    iam: Object.keys(IAM_OPS),
+    s3: Object.keys(S3_OPS),
+    ec2: Object.keys(EC2_OPS),
+    account: Object.keys(ACCOUNT_OPS),
+  };
+}
+
+export class SimBackend implements Backend {
+  readonly kind = 'sim' as const;
+  constructor(readonly world: World) {}
+
+  call(req: CallRequest): Promise<CallResult> {
+    try {
+      return Promise.resolve(this.callSync(req));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Same as call(), synchronously. */
+  callSync(req: CallRequest): CallResult {
+    const w = this.world;
+    const requestId = w.reqRng.uuid();
+    const service = req.service;
+    const input = req.input ?? {};
+    const env: RequestEnv = {
+      region: req.region ?? 'us-east-1',
+      sourceIp: req.sourceIp ?? '127.0.0.1',
+      secureTransport: req.secureTransport ?? true,
+      ...(req.userAgent !== undefined ? { userAgent: req.userAgent } : {}),
+    };
+    const now = w.clock.now();
+    const auth = authenticate(w, service, req.credentials, req.signatureVerified ?? false);
+    const actor = auth.ok ? auth.actor : undefined;
+    const ctx: OpCtx = {
+      w,
+      req,
+      input,
+      service,
+      op: req.operation,
+      actor: actor as Actor,
+      env,
+      now,
+      resources: [],
+    };
+    let output: Record<string, unknown> | undefined;
+    let error: SimError | undefined;
+    try {
+      const def = OPS[service]?.[req.operation];
+      if (!def) {
+        throw service === 's3' || service === 'account'
+          ? awsError('NotImplemented', 501, `iamlab's simulated account does not implement ${service} ${req.operation}.`)
+          : awsError('InvalidAction', 400, `The action ${req.operation} is not valid for this web service.`);
+      }
+      const v = new Validator();
+      def.validate?.(input, v);
+      v.throwIfAny();
+      if (!auth.ok) throw authError(service, auth.failure);
+      restrictions(ctx);
+      output = def.run(ctx);
+      if (actor?.kind === 'role' && actor.role) actor.role.lastUsed = { date: now.toISOString(), region: env.region };
+    } catch (e) {
+      if (e instanceof SimError) error = e;
+      else {
+        const m = e instanceof Error ? e.message : String(e);
+        error = awsError('InternalFailure', 500, `iamlab's simulated account failed on ${service} ${req.operation}: ${m}`);
+      }
+    }
+    this.record(ctx, auth.ok ? undefined : auth.accessKeyId, requestId, error);
+    if (error) return { ok: false, error: error.aws, requestId, ...(ctx.explanation ? { explanation: ctx.explanation } : {}) };
+    return { ok: true, output: output!, requestId, ...(ctx.explanation ? { explanation: ctx.explanation } : {}) };
+  }
+
+  private record(ctx: OpCtx, failedKey: string | undefined, requestId: string, error: SimError | undefined): void {
+    const a = ctx.actor as Actor | undefined;
+    const params: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(ctx.input)) if (!SECRET_KEYS.has(k)) params[k] = v;
+    if (ctx.auditExtra) Object.assign(params, ctx.auditExtra);
+    const e: AuditEvent = {
+      eventId: requestId,
+      eventTime: ctx.now,
+      eventSource: SOURCES[ctx.service] ?? `${ctx.service}.amazonaws.com`,
+      eventName: ctx.op,
+      action: ctx.action ?? `${ctx.service}:${ctx.op}`,
+      awsRegion: ctx.env.region,
+      recipientAccountId: ctx.recipient ?? a?.account.id ?? '',
+      userIdentity: a ? identityOf(ctx, a) : { type: 'Unknown', ...(failedKey ? { accessKeyId: failedKey } : {}) },
+      via: ctx.req.via ?? 'api',
+      requestParameters: params,
+      resources: ctx.resources,
+      outcome: error ? 'failure' : 'success',
+      ...(error ? { errorCode: error.aws.code, errorMessage: error.aws.message } : {}),
+      ...(ctx.explanation ? { explanation: ctx.explanation } : {}),
+    };
+    ctx.w.audit.record(e);
+  }
+}
+
+function identityOf(ctx: OpCtx, a: Actor): AuditEvent['userIdentity'] {
+  const base = { arn: a.arn, accountId: a.account.id, principalId: a.principal.userId, ...(a.accessKeyId ? { accessKeyId: a.accessKeyId } : {}) };
+  switch (a.principal.type) {
+    case 'Account':
+      return { type: 'Root', ...base };
+    case 'AssumedRole':
+      return { type: 'AssumedRole', ...base, ...(a.roleArn ? { sessionIssuerArn: a.roleArn } : {}) };
+    case 'FederatedUser':
+      return {
+        type: 'FederatedUser',
+        ...base,
+        ...(a.user ? { sessionIssuerArn: `arn:aws:iam::${a.account.id}:user${a.user.path}${a.user.name}` } : { sessionIssuerArn: `arn:aws:iam::${a.account.id}:root` }),
+      };
+    default:
+      return { type: 'IAMUser', ...base, ...(a.user ? { userName: a.user.name } : {}) };
+  }
+  void ctx;
+}
+
+/**
+ * What temporary credentials may not call (STS API reference):
+ * GetSessionToken credentials: no IAM unless MFA was used; no STS but AssumeRole/GetCallerIdentity.
+ * GetFederationToken credentials: no IAM; no STS but GetCallerIdentity.
+ */
+function restrictions(ctx: OpCtx): void {
+  const a = ctx.actor;
+  const s = a.session;
+  if (!s) return;
+  if (s.kind === 'user-session') {
+    if (ctx.service === 'iam' && !s.mfa) throw authError('iam', 'unknown-key');
+    if (ctx.service === 'sts' && !['AssumeRole', 'GetCallerIdentity', 'GetSessionToken', 'GetFederationToken'].includes(ctx.op)) {
+      throw accessDenied(`User: ${a.arn} is not authorized to perform: sts:${ctx.op}`); // ⚠ text unverified
+    }
+  }
+  if (s.kind === 'federated') {
+    if (ctx.service === 'iam') throw authError('iam', 'unknown-key');
+    if (ctx.service === 'sts' && !['GetCallerIdentity', 'GetSessionToken', 'GetFederationToken', 'AssumeRole'].includes(ctx.op)) {
+      throw accessDenied(`User: ${a.arn} is not authorized to perform: sts:${ctx.op}`); // ⚠ text unverified
+    }
+  }
+}
