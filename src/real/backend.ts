@@ -15,6 +15,7 @@ import { CLIENT_CODES, NOT_AWS, client, toAwsError, type RealAwsError } from './
 import { normalizeOutput } from './normalize.js';
 import { awsConfigFile, awsCredentialsFile, profileName, resolveRegion } from './profiles.js';
 import { RealRetryStrategy, type RetryOptions } from './retry.js';
+import type { RealEventLog } from './events.js';
 import { clientClass, commandClass, nodeProviderChain, type CredentialProvider, type SdkClient, type SdkLogger, type SdkService } from './sdk.js';
 
 export const LAB_TAG_KEY = 'iamlab:lab';
@@ -55,6 +56,10 @@ export interface RealBackendOptions {
   onNotice?: (text: string) => void;
   /** Replaces the standard chain (tests; the app's own provider). */
   credentialProvider?: CredentialProvider;
+  /** Where `call` records every call and its answer (the shell's audit log for event checks). */
+  eventLog?: RealEventLog;
+  /** Wall clock for event times (tests inject). */
+  now?: () => Date;
 }
 
 /** Operations that change nothing in the account (no confirmation asked). */
@@ -240,7 +245,45 @@ export class RealBackend implements Backend {
     return p;
   }
 
+  /** Remembers who a set of credentials is (from an STS answer), so no GetCallerIdentity is needed. */
+  seedIdentity(creds: Credentials, who: CallerIdentity): void {
+    this.identities.set(this.credKey(creds), Promise.resolve(who));
+  }
+
   async call(req: CallRequest): Promise<CallResult> {
+    const r = await this.callInner(req);
+    if (r.ok && req.service === 'sts') await this.learnCredentials(req, r.output);
+    if (this.o.eventLog) {
+      let caller: CallerIdentity | undefined;
+      if (!(r.ok === false && r.error.status === 0 && !r.error.code.startsWith('Write'))) {
+        const who = await this.identity(req.credentials);
+        if (!('code' in who)) caller = who;
+      }
+      this.o.eventLog.record(req, r, caller, this.o.now?.() ?? new Date());
+    }
+    return r;
+  }
+
+  /** STS answers that mint credentials tell us whose they are. */
+  private async learnCredentials(req: CallRequest, out: Record<string, unknown>): Promise<void> {
+    const c = out.Credentials as { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string } | undefined;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) return;
+    const creds: Credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}) };
+    const assumed = out.AssumedRoleUser as { Arn?: string; AssumedRoleId?: string } | undefined;
+    const fed = out.FederatedUser as { Arn?: string; FederatedUserId?: string } | undefined;
+    const arn = assumed?.Arn ?? fed?.Arn;
+    if (arn) {
+      const accountId = /^arn:aws[\w-]*:sts::(\d{12}):/.exec(arn)?.[1];
+      if (accountId) this.seedIdentity(creds, { accountId, arn, userId: assumed?.AssumedRoleId ?? fed?.FederatedUserId ?? '' });
+      return;
+    }
+    if (req.operation === 'GetSessionToken') {
+      const who = await this.identity(req.credentials);
+      if (!('code' in who)) this.seedIdentity(creds, who);
+    }
+  }
+
+  private async callInner(req: CallRequest): Promise<CallResult> {
     if (this.o.confirmWrite && isWrite(req.service, req.operation) && req.service !== 'account') {
       const who = await this.identity(req.credentials);
       if ('code' in who) return { ok: false, error: who, requestId: '' };
