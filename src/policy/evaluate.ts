@@ -328,6 +328,9 @@ export function authorize(input: EvaluationInput, opts: AuthorizeOptions = {}): 
       deciding.push(d);
     }
   }
+  // The summary of a trust denial points at a trust statement whose condition failed; that
+  // needs the statement traces, so build them for the trust policy alone on this path.
+  if (!trace && path.via === 'trust-missing' && resource && input.resource) resource.trace = evalPolicy(input.resource, rq, true).trace;
   const policies: PolicyTrace[] = [];
   if (trace) for (const e of all) policies.push(e.trace!);
   return {
