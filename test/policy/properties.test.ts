@@ -9,6 +9,7 @@ import { ACCT, OTHER, doc, rng, session, user } from './helpers.js';
 
 type R = () => number;
 const pick = <T>(r: R, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const pickChar = (r: R, s: string): string => s[Math.floor(r() * s.length)]!;
 const chance = (r: R, p: number) => r() < p;
 
 const ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:ListAllMyBuckets', 'sts:AssumeRole', 'sts:GetCallerIdentity', 'iam:GetRole', 'iam:ListRoles', 'ec2:DescribeInstances', 'ec2:RunInstances'];
@@ -19,7 +20,7 @@ const PRINCIPALS: PrincipalInfo[] = [user('alice'), user('bob'), session('r1', '
 
 function condition(r: R): Statement['Condition'] | undefined {
   if (!chance(r, 0.2)) return undefined;
-  return pick(r, [
+  return pick<NonNullable<Statement['Condition']>>(r, [
     { StringEquals: { 'aws:username': ['alice'] } },
     { BoolIfExists: { 'aws:MultiFactorAuthPresent': ['true'] } },
     { Bool: { 'aws:MultiFactorAuthPresent': ['true'] } },
@@ -170,8 +171,8 @@ test('resource case does matter: an exact ARN grant does not cover a differently
   const r = rng(4242);
   const letters = 'abcdefghijklmnopqrstuvwxyz';
   for (let k = 0; k < N; k++) {
-    const bucket = Array.from({ length: 3 + Math.floor(r() * 8) }, () => pick(r, letters)).join('');
-    const key = Array.from({ length: 1 + Math.floor(r() * 8) }, () => pick(r, letters)).join('');
+    const bucket = Array.from({ length: 3 + Math.floor(r() * 8) }, () => pickChar(r, letters)).join('');
+    const key = Array.from({ length: 1 + Math.floor(r() * 8) }, () => pickChar(r, letters)).join('');
     const arn = `arn:aws:s3:::${bucket}/${key}`;
     let other = arn;
     while (other === arn) other = `arn:aws:s3:::${[...bucket].map((c) => (chance(r, 0.4) ? c.toUpperCase() : c)).join('')}/${[...key].map((c) => (chance(r, 0.4) ? c.toUpperCase() : c)).join('')}`;
