@@ -17,9 +17,10 @@ Usage
   iamlab serve --lab <lab> [--port N]  the lab's simulated account as an AWS endpoint on 127.0.0.1
   iamlab cleanup <lab> --real          delete what a lab created in a real account
   iamlab report [--lab L] [--format json|md|junit] [--workshop-key K]
-  iamlab verify <report…> [--workshop-key K]
+  iamlab verify <report…> [--workshop-key K] [--require-signed] [--real --profile P]
   iamlab roster <report…> [--format md|csv]
-  iamlab workshop serve [--port N]
+  iamlab workshop serve [--port N] [--host H] [--workshop-key K] [--plain]
+  iamlab --workshop URL --name NAME    the tutor, reporting progress to an instructor's room
 
 Options
   --help, -h      show this help
@@ -45,6 +46,9 @@ const OPTIONS = {
   name: { type: 'string' },
   step: { type: 'string' },
   plain: { type: 'boolean' },
+  host: { type: 'string' },
+  'require-signed': { type: 'boolean' },
+  'stuck-minutes': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export class UsageError extends Error {}
@@ -99,6 +103,31 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': {
         const { serveCommand } = await import('./serve/command.js');
         return await serveCommand({ lab: str(v, 'lab') ?? rest[0], port: str(v, 'port') });
+      }
+      case 'cleanup': {
+        const { cleanupCommand } = await import('./real/commands.js');
+        if (!v.real) throw new UsageError('cleanup works on a real account: iamlab cleanup <lab> --real [--profile P] (a simulated lab is reset with iamlab reset <lab>)');
+        return await cleanupCommand({ lab: need(rest[0] ?? str(v, 'lab'), 'cleanup <lab> --real'), profile: common.profile, region: common.region, yes: Boolean(v.yes) });
+      }
+      case 'report': {
+        const { reportCommand } = await import('./report/commands.js');
+        return await reportCommand({ lab: str(v, 'lab') ?? rest[0], format: str(v, 'format'), workshopKey: str(v, 'workshop-key'), name: str(v, 'name') });
+      }
+      case 'verify': {
+        const { verifyCommand } = await import('./report/commands.js');
+        if (rest.length === 0) throw new UsageError('missing argument: iamlab verify <report…>');
+        return await verifyCommand({ files: rest, workshopKey: str(v, 'workshop-key'), ...common, requireSigned: Boolean(v['require-signed']) });
+      }
+      case 'roster': {
+        const { rosterCommand } = await import('./report/commands.js');
+        if (rest.length === 0) throw new UsageError('missing argument: iamlab roster <report…>');
+        return await rosterCommand({ files: rest, format: str(v, 'format'), workshopKey: str(v, 'workshop-key') });
+      }
+      case 'workshop': {
+        if (rest[0] !== 'serve') throw new UsageError(`unknown workshop command '${rest[0] ?? ''}': iamlab workshop serve [--port N]`);
+        const { workshopServeCommand } = await import('./workshop/commands.js');
+        const stuck = str(v, 'stuck-minutes');
+        return await workshopServeCommand({ port: str(v, 'port'), host: str(v, 'host'), workshopKey: str(v, 'workshop-key'), plain: Boolean(v.plain), stuckMinutes: stuck === undefined ? undefined : Number(stuck) });
       }
       default:
         process.stderr.write(`iamlab: unknown command '${cmd}'. Run 'iamlab --help' for the list.\n`);
