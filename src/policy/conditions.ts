@@ -186,6 +186,19 @@ export function parseCidr(s: string): Cidr | undefined {
   return { bytes, prefix };
 }
 
+const ipCache = new Map<string, Cidr | null>();
+
+/** parseCidr for request values, memoised (request IPs repeat). */
+function requestIp(s: string): Cidr | undefined {
+  let c = ipCache.get(s);
+  if (c === undefined) {
+    c = parseCidr(s) ?? null;
+    if (ipCache.size >= 10_000) ipCache.clear();
+    ipCache.set(s, c);
+  }
+  return c ?? undefined;
+}
+
 export function cidrContains(c: Cidr, ip: Cidr): boolean {
   if (c.bytes.length !== ip.bytes.length) return false;
   let bits = c.prefix;
@@ -316,7 +329,7 @@ function positive(base: BaseOperator, r: string, v: CompiledValue): boolean {
     }
     case 'Ip': {
       if (!v.cidr) return false;
-      const ip = parseCidr(r);
+      const ip = requestIp(r);
       return ip !== undefined && cidrContains(v.cidr, ip);
     }
     case 'Null':

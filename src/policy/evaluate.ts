@@ -53,11 +53,49 @@ export interface PolicyEval {
 // ---------------------------------------------------------------------------------------------
 // Request context
 
+const NONE: string[] = [];
+
+/** A principal-derived key (aws:PrincipalArn, aws:username, aws:PrincipalTag/x …), lower-cased name. */
+function principalValue(p: PrincipalInfo, k: string): string[] | undefined {
+  switch (k) {
+    case 'aws:principalarn':
+      return p.type === 'Anonymous' ? undefined : [p.principalArn];
+    case 'aws:principalaccount':
+      return p.type === 'Anonymous' ? undefined : [p.accountId];
+    case 'aws:principaltype':
+      return [p.type];
+    case 'aws:userid':
+      return [p.userId];
+    case 'aws:username': {
+      if (p.type !== 'User') return undefined;
+      const u = p.username ?? lastPathPart(p.arn);
+      return u === undefined ? undefined : [u];
+    }
+  }
+  if (k.startsWith('aws:principaltag/') && p.tags) {
+    const want = k.slice('aws:principaltag/'.length);
+    for (const tk in p.tags) if (tk.toLowerCase() === want) return [p.tags[tk]!];
+  }
+  return undefined;
+}
+
+/** Case-insensitive context lookup; request values win over principal-derived ones. Memoised per request. */
 function makeLookup(req: EvaluationRequest): Lookup {
-  let map: Map<string, string[]> | undefined;
+  let m: Map<string, string[]> | undefined;
   return (k: string) => {
-    if (!map) map = buildContext(req);
-    return map.get(k);
+    if (m === undefined) {
+      m = new Map();
+      const ctx = req.context;
+      for (const key in ctx) {
+        const v = ctx[key];
+        if (v !== undefined) m.set(key.toLowerCase(), Array.isArray(v) ? v : [v]);
+      }
+    }
+    const hit = m.get(k);
+    if (hit !== undefined) return hit === NONE ? undefined : hit;
+    const pv = principalValue(req.principal, k);
+    m.set(k, pv ?? NONE);
+    return pv;
   };
 }
 
@@ -69,17 +107,12 @@ export function buildContext(req: EvaluationRequest): Map<string, string[]> {
     m.set(k.toLowerCase(), Array.isArray(v) ? v : [v]);
   }
   const p = req.principal;
-  const def = (k: string, v: string | undefined) => {
-    if (v !== undefined && !m.has(k)) m.set(k, [v]);
-  };
-  if (p.type !== 'Anonymous') {
-    def('aws:principalarn', p.principalArn);
-    def('aws:principalaccount', p.accountId);
+  const keys = ['aws:principalarn', 'aws:principalaccount', 'aws:principaltype', 'aws:userid', 'aws:username', ...Object.keys(p.tags ?? {}).map((t) => `aws:principaltag/${t.toLowerCase()}`)];
+  for (const k of keys) {
+    if (m.has(k)) continue;
+    const v = principalValue(p, k);
+    if (v !== undefined) m.set(k, v);
   }
-  def('aws:principaltype', p.type);
-  def('aws:userid', p.userId);
-  if (p.type === 'User') def('aws:username', p.username ?? lastPathPart(p.arn));
-  for (const [tk, tv] of Object.entries(p.tags ?? {})) def(`aws:principaltag/${tk.toLowerCase()}`, tv);
   return m;
 }
 
@@ -119,9 +152,11 @@ export function matchPrincipal(cp: CompiledPrincipal, p: PrincipalInfo): Princip
   return undefined;
 }
 
+const NO_STATEMENTS: CompiledStatement[] = [];
+
 function evalPolicy(input: PolicyInput, rq: Prepared, trace: boolean): PolicyEval {
   const cp = compilePolicy(input.document);
-  const ev: PolicyEval = { input, compiled: cp, allow: [], deny: [] };
+  const ev: PolicyEval = { input, compiled: cp, allow: NO_STATEMENTS, deny: NO_STATEMENTS };
   const withPrincipal = input.kind === 'resource' || input.kind === 'trust';
   const traces: StatementTrace[] | undefined = trace ? [] : undefined;
   const sts = cp.statements;
@@ -161,9 +196,12 @@ function evalPolicy(input: PolicyInput, rq: Prepared, trace: boolean): PolicyEva
     }
     const applies = actionMatched && resourceMatched && principalMatched !== false && condOk;
     if (applies) {
-      if (cs.effect === 'Deny') ev.deny.push(cs);
-      else {
-        ev.allow.push(cs);
+      if (cs.effect === 'Deny') {
+        if (ev.deny === NO_STATEMENTS) ev.deny = [cs];
+        else ev.deny.push(cs);
+      } else {
+        if (ev.allow === NO_STATEMENTS) ev.allow = [cs];
+        else ev.allow.push(cs);
         if (how && (ev.match === undefined || MATCH_RANK[how] > MATCH_RANK[ev.match])) ev.match = how;
       }
     }
@@ -254,24 +292,41 @@ export function authorize(input: EvaluationInput, opts: AuthorizeOptions = {}): 
   const trace = opts.trace !== false;
   const rq = prepare(input.request);
   const p = rq.principal;
-  const identity = input.identity.map((pi) => evalPolicy(pi, rq, trace));
+  const identity: PolicyEval[] = [];
+  let idAllow = false;
+  let anyDeny = false;
+  for (const pi of input.identity) {
+    const e = evalPolicy(pi, rq, trace);
+    identity.push(e);
+    if (e.allow.length) idAllow = true;
+    if (e.deny.length) anyDeny = true;
+  }
   const resource = input.resource ? evalPolicy(input.resource, rq, trace) : undefined;
   const boundary = input.boundary ? evalPolicy(input.boundary, rq, trace) : undefined;
-  const session = input.session ? input.session.map((pi) => evalPolicy(pi, rq, trace)) : undefined;
+  let session: PolicyEval[] | undefined;
+  let sAllow = false;
+  if (input.session) {
+    session = [];
+    for (const pi of input.session) {
+      const e = evalPolicy(pi, rq, trace);
+      session.push(e);
+      if (e.allow.length) sAllow = true;
+      if (e.deny.length) anyDeny = true;
+    }
+  }
+  if ((resource && resource.deny.length) || (boundary && boundary.deny.length)) anyDeny = true;
 
   const resourceAccount = input.request.resourceAccount ?? p.accountId;
   const crossAccount = resourceAccount !== p.accountId;
-  const all: PolicyEval[] = [...identity, ...(resource ? [resource] : []), ...(boundary ? [boundary] : []), ...(session ?? [])];
-
-  const idAllow = identity.some((e) => e.allow.length > 0);
   const resAllow = resource !== undefined && resource.allow.length > 0;
   const bOk = boundary === undefined || boundary.allow.length > 0;
-  const sOk = session === undefined ? !input.sessionRequired : session.some((e) => e.allow.length > 0);
+  const sOk = session === undefined ? !input.sessionRequired : sAllow;
   const sKind: PolicyKind[] = ['session'];
+  const all = (): PolicyEval[] => [...identity, ...(resource ? [resource] : []), ...(boundary ? [boundary] : []), ...(session ?? [])];
 
   let path: DecisionPath;
-  const denies = all.filter((e) => e.deny.length > 0);
-  if (denies.length > 0) {
+  if (anyDeny) {
+    const denies = all().filter((e) => e.deny.length > 0);
     path = { decision: 'Deny', reason: 'explicit-deny', deniedBy: uniqueKinds(denies), via: 'explicit', deciding: denies, crossAccount };
   } else if (p.type === 'Account' && !crossAccount) {
     if (resource?.input.kind === 'trust') path = deny(['trust'], 'root-trust', [], crossAccount);
@@ -328,12 +383,12 @@ export function authorize(input: EvaluationInput, opts: AuthorizeOptions = {}): 
       deciding.push(d);
     }
   }
-  // The summary of a trust denial points at a trust statement whose condition failed; that
-  // needs the statement traces, so build them for the trust policy alone on this path.
-  if (!trace && path.via === 'trust-missing' && resource && input.resource) resource.trace = evalPolicy(input.resource, rq, true).trace;
   const policies: PolicyTrace[] = [];
-  if (trace) for (const e of all) policies.push(e.trace!);
-  return {
+  if (trace) for (const e of all()) policies.push(e.trace!);
+  // A trust denial's summary points at a trust statement whose condition failed; that needs
+  // the statement traces, so on the fast path build them for the trust policy alone.
+  if (!trace && path.via === 'trust-missing' && resource && input.resource) resource.trace = evalPolicy(input.resource, rq, true).trace;
+  const explanation: Explanation = {
     decision: path.decision,
     reason: path.reason,
     request: { principal: p.arn, action: input.request.action, resource: input.request.resource },
@@ -343,6 +398,7 @@ export function authorize(input: EvaluationInput, opts: AuthorizeOptions = {}): 
     deciding,
     summary: buildSummary(path, { input, identity, resource, boundary, session, resourceAccount }),
   };
+  return explanation;
 }
 
 function uniqueKinds(es: PolicyEval[]): PolicyKind[] {

@@ -246,10 +246,24 @@ function segsMatch(segs: Glob[], arnParts: string[]): boolean {
  * Matches an encoded pattern against a resource. `parts` is splitArn(resource) (pass it when
  * you have it, to avoid re-splitting).
  */
+const resolvedCache = new Map<string, { whole: Glob; segs: Glob[] | undefined }>();
+
+/** Compiles a resolved (variables substituted) encoded pattern; memoised, the text is the key. */
+function compileResolved(enc: string): { whole: Glob; segs: Glob[] | undefined } {
+  let c = resolvedCache.get(enc);
+  if (!c) {
+    const whole = globFromEncoded(enc);
+    c = { whole, segs: whole.kind === GlobKind.Any ? undefined : compileArnSegments(enc) };
+    if (resolvedCache.size >= 10_000) resolvedCache.clear();
+    resolvedCache.set(enc, c);
+  }
+  return c;
+}
+
+/** Matches an encoded pattern against a resource (`parts` = splitArn(resource)). */
 function encodedResourceMatch(enc: string, resource: string, parts: string[] | undefined): boolean {
-  const whole = globFromEncoded(enc);
+  const { whole, segs } = compileResolved(enc);
   if (whole.kind === GlobKind.Any) return true;
-  const segs = compileArnSegments(enc);
   if (segs && parts) return segsMatch(segs, parts);
   if (segs || parts) return false; // an ARN pattern never matches a non-ARN resource, and vice versa
   return globMatch(whole, resource);
