@@ -24,6 +24,9 @@ export interface CallerIdentity {
   accountId: string;
   arn: string;
   userId: string;
+  /** For credentials this backend saw minted (AssumeRole …): when, and until when. */
+  issuedAt?: Date;
+  expiration?: Date;
 }
 
 export interface WriteConfirmation extends CallerIdentity {
@@ -266,20 +269,21 @@ export class RealBackend implements Backend {
 
   /** STS answers that mint credentials tell us whose they are. */
   private async learnCredentials(req: CallRequest, out: Record<string, unknown>): Promise<void> {
-    const c = out.Credentials as { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string } | undefined;
+    const c = out.Credentials as { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined;
     if (!c?.AccessKeyId || !c.SecretAccessKey) return;
+    const when = { issuedAt: this.o.now?.() ?? new Date(), ...(c.Expiration instanceof Date ? { expiration: c.Expiration } : {}) };
     const creds: Credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}) };
     const assumed = out.AssumedRoleUser as { Arn?: string; AssumedRoleId?: string } | undefined;
     const fed = out.FederatedUser as { Arn?: string; FederatedUserId?: string } | undefined;
     const arn = assumed?.Arn ?? fed?.Arn;
     if (arn) {
       const accountId = /^arn:aws[\w-]*:sts::(\d{12}):/.exec(arn)?.[1];
-      if (accountId) this.seedIdentity(creds, { accountId, arn, userId: assumed?.AssumedRoleId ?? fed?.FederatedUserId ?? '' });
+      if (accountId) this.seedIdentity(creds, { accountId, arn, userId: assumed?.AssumedRoleId ?? fed?.FederatedUserId ?? '', ...when });
       return;
     }
     if (req.operation === 'GetSessionToken') {
       const who = await this.identity(req.credentials);
-      if (!('code' in who)) this.seedIdentity(creds, who);
+      if (!('code' in who)) this.seedIdentity(creds, { ...who, ...when });
     }
   }
 
