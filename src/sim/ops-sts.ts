@@ -312,7 +312,7 @@ const decodeAuthorizationMessageOp: OpDef = {
   },
   run(ctx) {
     ctx.action = 'sts:DecodeAuthorizationMessage';
-    authorize(ctx, 'sts:DecodeAuthorizationMessage', '*', { deny: { style: 'iam', resourceText: '*' } });
+    authorize(ctx, 'sts:DecodeAuthorizationMessage', '*', { deny: { style: 'iam', resourceText: '' } }); // wildcard-only: no "on resource" part
     const decoded = decodeAuthorizationMessage(ctx.w, str(ctx.input, 'EncodedMessage')!);
     if (decoded === undefined) {
       throw awsError('InvalidAuthorizationMessageException', 400, 'The encoded authorization message is not valid: it may contain invalid characters such as line breaks, or it may have been truncated.'); // ⚠ text unverified
