@@ -1,5 +1,156 @@
-// Placeholder until this command lands; replaced by its own issue's work.
-export async function serveCommand(_opts: Record<string, unknown>): Promise<number> {
-  process.stderr.write('iamlab: this command is not available yet.\n');
-  return 2;
+// `iamlab serve --lab <id> [--port N]`: a lab's simulated account as an AWS endpoint on
+// 127.0.0.1. Prints what to paste into another terminal, persists the world after calls
+// (debounced, atomic) so `iamlab check`, the app and the shell see them, and reloads the
+// world when another iamlab process changed the file.
+import { statSync, watchFile, unwatchFile } from 'node:fs';
+import type { Credentials } from '../backend/types.js';
+import { startServer, type RunningServer } from './index.js';
+
+export const DEFAULT_PORT = 4577;
+
+export interface ServeCommandOptions {
+  lab?: string;
+  port?: string;
+}
+
+function parsePort(p: string | undefined): number | string {
+  if (p === undefined) return DEFAULT_PORT;
+  if (!/^\d{1,5}$/.test(p) || Number(p) > 65535) return `--port must be a number from 0 to 65535, got '${p}'`;
+  return Number(p);
+}
+
+/** What a learner pastes into another terminal (and the ~/.aws/config profile equivalent). */
+export function pasteBlock(opts: { url: string; region: string; credentials?: Credentials; who?: string; profile?: string }): string {
+  const { url, region, credentials: c } = opts;
+  const profile = opts.profile ?? 'iamlab';
+  const lines = [
+    `# in another terminal (bash/zsh):`,
+    `export AWS_ENDPOINT_URL=${url}`,
+    `export AWS_REGION=${region}`,
+    `export AWS_DEFAULT_REGION=${region}`,
+  ];
+  if (c) {
+    lines.push(
+      `export AWS_ACCESS_KEY_ID=${c.accessKeyId}${opts.who ? `      # ${opts.who} (simulated key)` : ''}`,
+      `export AWS_SECRET_ACCESS_KEY=${c.secretAccessKey}`,
+    );
+    if (c.sessionToken) lines.push(`export AWS_SESSION_TOKEN=${c.sessionToken}`);
+    else lines.push('unset AWS_SESSION_TOKEN AWS_PROFILE');
+  }
+  lines.push(
+    '',
+    `# or a profile: add to ~/.aws/config, then use --profile ${profile} (or AWS_PROFILE=${profile})`,
+    `[profile ${profile}]`,
+    `endpoint_url = ${url}`,
+    `region = ${region}`,
+    `s3 =`,
+    `    addressing_style = path`,
+    `    signature_version = s3v4`,
+  );
+  if (c) {
+    lines.push('', `# and to ~/.aws/credentials:`, `[${profile}]`, `aws_access_key_id = ${c.accessKeyId}`, `aws_secret_access_key = ${c.secretAccessKey}`);
+    if (c.sessionToken) lines.push(`aws_session_token = ${c.sessionToken}`);
+  }
+  return lines.join('\n');
+}
+
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
+  const port = parsePort(opts.port);
+  if (typeof port === 'string') {
+    process.stderr.write(`iamlab serve: ${port}\n`);
+    return 2;
+  }
+  const out = (s: string) => process.stdout.write(s + '\n');
+  const err = (s: string) => process.stderr.write(s + '\n');
+
+  const { loadServedWorld } = await import('./world-source.js');
+  let src;
+  try {
+    src = await loadServedWorld(opts.lab);
+  } catch (e) {
+    err(`iamlab serve: ${(e as Error).message}`);
+    return 2;
+  }
+  for (const w of src.warnings) err(`iamlab serve: ${w}`);
+
+  // persistence: debounced atomic writes of the world after calls; reload on foreign changes
+  let server: RunningServer | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastOwnWrite = mtimeOf(src.worldPath);
+  const persist = () => {
+    timer = undefined;
+    if (!server) return;
+    try {
+      src.save(server.world);
+      lastOwnWrite = mtimeOf(src.worldPath);
+    } catch (e) {
+      err(`iamlab serve: could not save the world to ${src.worldPath}: ${(e as Error).message}`);
+    }
+  };
+  const schedule = () => {
+    if (!timer) timer = setTimeout(persist, 150);
+  };
+
+  try {
+    server = await startServer({ world: src.world, port, onChange: schedule });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') err(`iamlab serve: port ${port} on 127.0.0.1 is already in use. Pick another with --port N (0 = any free port).`);
+    else if (code === 'EACCES') err(`iamlab serve: not allowed to listen on port ${port}. Use a port above 1023 with --port N.`);
+    else err(`iamlab serve: could not start: ${(e as Error).message}`);
+    return 1;
+  }
+  const running = server;
+
+  const onFileChange = () => {
+    const m = mtimeOf(src.worldPath);
+    if (m === 0 || m === lastOwnWrite) return;
+    if (timer) {
+      // our own unsaved calls would be lost by a reload: save ours first (last writer wins)
+      clearTimeout(timer);
+      persist();
+      return;
+    }
+    try {
+      const w = src.load();
+      running.setWorld(w);
+      lastOwnWrite = m;
+      err(`iamlab serve: ${src.worldPath} changed on disk; now serving that world.`);
+    } catch (e) {
+      err(`iamlab serve: ${src.worldPath} changed but could not be read (${(e as Error).message}); still serving the previous world.`);
+    }
+  };
+  watchFile(src.worldPath, { interval: 500 }, onFileChange);
+
+  out(`iamlab serve: ${src.title} is answering AWS calls on ${running.url} (127.0.0.1 only). Ctrl-C stops it.`);
+  out('');
+  out(pasteBlock({ url: running.url, region: src.region, credentials: src.learner?.credentials, who: src.learner?.who }));
+  out('');
+  out('Calls made through this endpoint land in the lab\'s world and audit log; `iamlab check` sees them.');
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  unwatchFile(src.worldPath, onFileChange);
+  if (timer) {
+    clearTimeout(timer);
+    persist();
+  }
+  await running.close();
+  err('iamlab serve: stopped.');
+  return 0;
 }

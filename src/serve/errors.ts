@@ -74,9 +74,8 @@ export function signatureMismatchError(svc: WireService, detail?: { accessKeyId:
             }
           : undefined,
       );
-    case 'ec2':
-      return e('AuthFailure', EC2_AUTH_FAILURE, 401);
     default:
+      // EC2 answers a bad signature like STS, in its own envelope (aws/aws-cli#135).
       return e('SignatureDoesNotMatch', SIGNATURE_MISMATCH_QUERY, 403);
   }
 }
@@ -140,18 +139,4 @@ export function bodyTooLargeError(svc: WireService, limit: number, proposed?: nu
     });
   }
   return e('RequestEntityTooLarge', `Request body is larger than the ${limit} bytes this endpoint accepts.`, 413);
-}
-
-/** Re-words the sim's authentication errors (STS/IAM wording) for the service that was called. */
-export function adaptBackendError(svc: WireService, code: string, accessKeyId: string | undefined): WireError | undefined {
-  switch (code) {
-    case 'InvalidClientTokenId':
-      return svc === 'sts' || svc === 'iam' ? undefined : unknownKeyError(svc, accessKeyId ?? '');
-    case 'ExpiredToken':
-      return svc === 'sts' || svc === 'iam' ? undefined : expiredTokenError(svc);
-    case 'SignatureDoesNotMatch':
-      return svc === 'sts' || svc === 'iam' ? undefined : signatureMismatchError(svc);
-    default:
-      return undefined;
-  }
 }

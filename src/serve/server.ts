@@ -36,7 +36,6 @@ import {
   malformedAuthError,
   payloadHashMismatchError,
   bodyTooLargeError,
-  adaptBackendError,
 } from './errors.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -316,8 +315,7 @@ export class RequestProcessor {
     }
     const result = await this.call({ ...base, service: svc as ServiceName, operation: action, input });
     if (!result.ok) {
-      const adapted = adaptBackendError(svc, result.error.code, auth?.accessKeyId);
-      const err = adapted ?? { code: result.error.code, message: result.error.message, status: result.error.status, type: result.error.type };
+      const err = { code: result.error.code, message: result.error.message, status: result.error.status, type: result.error.type };
       return errorReply(svc, err, head, result.requestId);
     }
     const body = serializeQueryResponse(svc, action, result.output, result.requestId);
@@ -350,13 +348,12 @@ export class RequestProcessor {
     }
     const result = await this.call({ ...base, service: 's3', operation: route.operation, input: route.input });
     if (!result.ok) {
-      const adapted = adaptBackendError('s3', result.error.code, auth?.accessKeyId);
       const extra: Record<string, string> = {};
       if (result.error.code === 'NoSuchBucket' || result.error.code === 'BucketAlreadyOwnedByYou' || result.error.code === 'BucketAlreadyExists' || result.error.code === 'BucketNotEmpty' || result.error.code === 'NoSuchBucketPolicy') {
         if (typeof route.input.Bucket === 'string') extra.BucketName = route.input.Bucket;
       }
       if (result.error.code === 'NoSuchKey' && typeof route.input.Key === 'string') extra.Key = route.input.Key;
-      const err = adapted ?? { code: result.error.code, message: result.error.message, status: result.error.status, type: result.error.type, extra };
+      const err = { code: result.error.code, message: result.error.message, status: result.error.status, type: result.error.type, extra };
       return errorReply('s3', err, head, result.requestId);
     }
     const rep = serializeS3(route, result.output);
@@ -416,9 +413,9 @@ function authServiceFromHeaders(headers: Record<string, string>, rawQuery: strin
   return toWire(cred?.split('/')[3]);
 }
 
-function sendReply(res: ServerResponse, reply: Reply, head: boolean): void {
+function sendReply(res: ServerResponse, reply: Reply, head: boolean, now: Date): void {
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
-  const headers: Record<string, string> = { ...reply.headers, date: new Date().toUTCString() };
+  const headers: Record<string, string> = { ...reply.headers, date: now.toUTCString() };
   if (headers['content-length'] === undefined) headers['content-length'] = String(body.length);
   if (reply.close) headers['connection'] = 'close';
   res.writeHead(reply.status, headers);
@@ -431,6 +428,7 @@ export async function listen(target: () => ServeTarget, opts: ListenOptions = {}
   const host = '127.0.0.1';
   if (opts.host !== undefined && opts.host !== host) throw new Error('iamlab serve listens on 127.0.0.1 only');
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const clock = opts.now ?? (() => new Date());
   const processor = new RequestProcessor(target, opts);
   const headersTimeout = opts.headersTimeoutMs ?? 10_000;
   const requestTimeout = Math.max(opts.requestTimeoutMs ?? 30_000, headersTimeout + 1);
@@ -446,7 +444,7 @@ export async function listen(target: () => ServeTarget, opts: ListenOptions = {}
     const svc = authServiceFromHeaders(headers, rawQuery) ?? 'sts';
     const reply = errorReply(svc, bodyTooLargeError(svc, maxBody, declared), req.method === 'HEAD');
     reply.close = true;
-    sendReply(res, reply, req.method === 'HEAD');
+    sendReply(res, reply, req.method === 'HEAD', clock());
     // stop reading the rest of the body; the connection closes after the answer
     req.pause();
   };
@@ -494,14 +492,14 @@ export async function listen(target: () => ServeTarget, opts: ListenOptions = {}
       reply = errorReply(svc, { code: 'InternalFailure', message: `iamlab serve failed on this request: ${(e as Error).message}`, status: 500, type: 'Receiver' }, method === 'HEAD');
     }
     if (res.destroyed || res.writableEnded) return;
-    sendReply(res, reply, method === 'HEAD');
+    sendReply(res, reply, method === 'HEAD', clock());
     opts.onTiming?.(performance.now() - started);
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) {
-        res.writeHead(500, { connection: 'close', 'content-length': '0', date: new Date().toUTCString() });
+        res.writeHead(500, { connection: 'close', 'content-length': '0', date: clock().toUTCString() });
         res.end();
       } else res.destroy();
     });
@@ -524,7 +522,7 @@ export async function listen(target: () => ServeTarget, opts: ListenOptions = {}
       return;
     }
     const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\nDate: ${new Date().toUTCString()}\r\n\r\n`);
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\nDate: ${clock().toUTCString()}\r\n\r\n`);
   });
 
   await new Promise<void>((resolve, reject) => {
