@@ -328,6 +328,10 @@ export function authorize(input: EvaluationInput, opts: AuthorizeOptions = {}): 
   if (anyDeny) {
     const denies = all().filter((e) => e.deny.length > 0);
     path = { decision: 'Deny', reason: 'explicit-deny', deniedBy: uniqueKinds(denies), via: 'explicit', deciding: denies, crossAccount };
+  } else if (p.type === 'Anonymous') {
+    // An anonymous caller has no identity policies: only a resource policy allowing "*" can let it in.
+    if (resAllow) path = allow('resource-direct', [resource!], crossAccount);
+    else path = deny([resource?.input.kind ?? 'resource'], 'anonymous', [], crossAccount);
   } else if (p.type === 'Account' && !crossAccount) {
     if (resource?.input.kind === 'trust') path = deny(['trust'], 'root-trust', [], crossAccount);
     else path = { decision: 'Allow', reason: 'root-user', deniedBy: [], via: 'root', deciding: [], crossAccount };
@@ -338,7 +342,7 @@ export function authorize(input: EvaluationInput, opts: AuthorizeOptions = {}): 
     } else if (direct) {
       const m = resource!.match!;
       const grant = [resource!];
-      if (m === 'session' || m === 'service' || m === 'federated' || p.type === 'Anonymous') {
+      if (m === 'session' || m === 'service' || m === 'federated') {
         path = allow('resource-direct', grant, crossAccount);
       } else if (p.type === 'User') {
         // A resource policy naming an IAM user is not limited by the user's boundary — except

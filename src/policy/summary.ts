@@ -24,7 +24,8 @@ export interface DecisionPath {
     | 'cross-both'
     | 'cross-resource'
     | 'cross-identity'
-    | 'cross';
+    | 'cross'
+    | 'anonymous';
   /** Policies whose applying statements decided (Denies for explicit, Allows for allowed). */
   deciding: PolicyEval[];
   /** Policies that explain an implicit deny (e.g. the trust policy that named the user). */
@@ -208,8 +209,12 @@ export function buildSummary(path: DecisionPath, ctx: SummaryContext): string {
       const cs = firstStatement(e, 'Deny')!;
       const n = path.deciding.reduce((k, d) => k + d.deny.length, 0) - 1;
       const more = n > 0 ? ` (${n} more Deny statement${n > 1 ? 's' : ''} also appl${n > 1 ? 'y' : 'ies'}.)` : '';
-      return `Denied (explicit): ${statementLabel(cs)} of ${policyLabel(e.input, req.resource)} denies ${action}${onRes}. An explicit Deny overrides every Allow.${more}`;
+      // A trust policy is the role's own: "on role X" would repeat its name.
+      const where = e.input.kind === 'trust' ? '' : onRes;
+      return `Denied (explicit): ${statementLabel(cs)} of ${policyLabel(e.input, req.resource)} denies ${action}${where}. An explicit Deny overrides every Allow.${more}`;
     }
+    case 'anonymous':
+      return `Denied (implicit): ${caller} has no identity-based policies, so only a resource-based policy that allows every principal ("*") could let it in, and ${res ? `${resLabel} does not` : 'there is none'}.`;
     case 'root':
       return `Allowed: ${caller} has full access to everything in its own account; no policy is needed.`;
     case 'root-trust':

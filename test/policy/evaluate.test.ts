@@ -283,3 +283,15 @@ test('awsDeniedMessage: bare STS form, all implicit kinds, and empty for an allo
   assert.match(awsDeniedMessage(crossRes, 'arn', 's3:GetObject', `"${bucketArn}/k"`), /because no resource-based policy allows the s3:GetObject action$/);
   assert.equal(awsDeniedMessage(authorize(req(root(), 's3:ListAllMyBuckets')), 'x', 'y', 'z'), '');
 });
+
+test('an anonymous caller gets in only through a resource policy that allows "*"', () => {
+  const anon = { type: 'Anonymous' as const, accountId: '', arn: 'anonymous', principalArn: 'anonymous', userId: 'anonymous' };
+  const pub = bucketPolicy([{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
+  assert.equal(authorize(req(anon, 's3:GetObject', `${bucketArn}/k`, { resource: pub }, ACCT)).decision, 'Allow');
+  const e = authorize(req(anon, 's3:PutObject', `${bucketArn}/k`, { resource: pub }, ACCT));
+  assert.equal(e.decision, 'Deny');
+  assert.deepEqual(e.deniedBy, ['resource']);
+  assert.match(e.summary, /an anonymous caller has no identity-based policies/);
+  const named = bucketPolicy([{ Effect: 'Allow', Principal: { AWS: ACCT }, Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
+  assert.equal(authorize(req(anon, 's3:GetObject', `${bucketArn}/k`, { resource: named }, ACCT)).decision, 'Deny');
+});

@@ -64,7 +64,7 @@ test('row 6: trust allows the account but a trust Deny names alice (or the accou
     assert.equal(e.reason, 'explicit-deny');
     assert.deepEqual(e.deniedBy, ['trust']);
     assert.deepEqual(e.deciding, [{ policy: 'trust policy of role MyRole', kind: 'trust', index: 1, sid: 'DenyUser3', effect: 'Deny' }]);
-    assert.match(e.summary, /^Denied \(explicit\): statement DenyUser3 of the trust policy of role MyRole denies sts:AssumeRole on role MyRole\./);
+    assert.match(e.summary, /^Denied \(explicit\): statement DenyUser3 of the trust policy of role MyRole denies sts:AssumeRole\. An explicit Deny overrides every Allow\.$/);
     assert.equal(
       awsDeniedMessage(e, aliceArn, 'sts:AssumeRole', roleArn('MyRole')),
       `User: ${aliceArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn('MyRole')} with an explicit deny in the role trust policy`,
