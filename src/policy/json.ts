@@ -28,6 +28,8 @@ class JsonSyntaxError extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    /** What was there instead, e.g. "'\"'" (said after the position). */
+    readonly found?: string,
   ) {
     super(message);
   }
@@ -71,8 +73,8 @@ class Parser {
   readonly offsets = new Map<string, number>();
   constructor(readonly text: string) {}
 
-  fail(message: string, at = this.i): never {
-    throw new JsonSyntaxError(message, at);
+  fail(message: string, at = this.i, found?: string): never {
+    throw new JsonSyntaxError(message, at, found);
   }
 
   ws(): void {
@@ -117,7 +119,7 @@ class Parser {
         return this.literal('null', null);
       default:
         if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
-        this.fail(`Expected a value (a "string", number, true, false, null, { or [) ${context}, found ${describeChar(t, start)}`);
+        this.fail(`Expected a value (a "string", number, true, false, null, { or [) ${context}`, start, describeChar(t, start));
     }
   }
 
@@ -231,14 +233,14 @@ class Parser {
       this.ws();
       if (t[this.i] !== '"') {
         if (t[this.i] === '}') this.fail(`Unexpected '}' after ',': remove the trailing comma`);
-        this.fail(`Expected a property name in double quotes, found ${describeChar(t, this.i)}`);
+        this.fail(`Expected a property name in double quotes`, this.i, describeChar(t, this.i));
       }
       const keyAt = this.i;
       const key = this.string();
       const childPath = [...path, key];
       this.offsets.set(pathKey(childPath) + '#key', keyAt);
       this.ws();
-      if (t[this.i] !== ':') this.fail(`Expected ':' after property name "${key}", found ${describeChar(t, this.i)}`);
+      if (t[this.i] !== ':') this.fail(`Expected ':' after property name "${key}"`, this.i, describeChar(t, this.i));
       this.i++;
       this.ws();
       const v = this.value(childPath, `for property "${key}"`);
@@ -254,7 +256,7 @@ class Parser {
         this.i++;
         return obj;
       }
-      this.fail(`Expected ',' or '}' after property value, found ${describeChar(t, this.i)}`);
+      this.fail(`Expected ',' or '}' after property value`, this.i, describeChar(t, this.i));
     }
   }
 
@@ -281,7 +283,7 @@ class Parser {
         this.i++;
         return arr;
       }
-      this.fail(`Expected ',' or ']' after a list element, found ${describeChar(t, this.i)}`);
+      this.fail(`Expected ',' or ']' after a list element`, this.i, describeChar(t, this.i));
     }
   }
 }
@@ -313,7 +315,7 @@ export function parsePolicyText(text: string): ParseResult {
       problem: {
         code: 'MalformedPolicyDocument',
         message: 'Syntax errors in policy.',
-        detail: `${e.message} at line ${pos.line}, column ${pos.column}.`,
+        detail: `${e.message} at line ${pos.line}, column ${pos.column}${e.found ? ` (found ${e.found})` : ''}.`,
         line: pos.line,
         column: pos.column,
       },

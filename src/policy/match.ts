@@ -147,7 +147,7 @@ export function parseTemplate(raw: string): Template | undefined {
       const dm = /^([^,]+?)\s*,\s*'([^']*)'$/.exec(inner);
       if (before) parts.push(before);
       if (dm) parts.push({ key: dm[1]!.trim().toLowerCase(), raw: m[0], fallback: dm[2]! });
-      else if (/^[A-Za-z0-9_.:/-]+$/.test(inner)) parts.push({ key: inner.toLowerCase(), raw: m[0] });
+      else if (/^[^,'\s][^,']*$/.test(inner)) parts.push({ key: inner.toLowerCase(), raw: m[0] });
       else parts.push(encodeWildcards(m[0])); // not a variable: keep as written
     }
     any = true;

@@ -26,7 +26,7 @@ test('JSON syntax errors report line:column and a readable message', () => {
   assert.equal(p.message, 'Syntax errors in policy.');
   assert.equal(p.code, 'MalformedPolicyDocument');
   assert.deepEqual([p.line, p.column], [5, 5]);
-  assert.equal(p.detail, `Expected ',' or '}' after property value, found '"' at line 5, column 5.`);
+  assert.equal(p.detail, `Expected ',' or '}' after property value at line 5, column 5 (found '"').`);
   const cases: Array<[string, number, number, RegExp]> = [
     ['', 1, 1, /empty/],
     ['{"a": [1, 2,]}', 1, 13, /trailing comma/],
