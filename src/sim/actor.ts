@@ -458,8 +458,8 @@ export function assumeRoleDecision(w: World, a: Actor, roleArnText: string, ctx:
   if (a.principal.type === 'Account') {
     return syntheticDeny(undefined, a.arn, action, roleArnText, 'Denied: the root user cannot assume roles ("Roles may not be assumed by root accounts.").', []);
   }
-  const role = w.iam.roleByArn(roleArnText);
-  if (!role) {
+  const ref = w.roleRef(roleArnText);
+  if (!ref) {
     const m = /^arn:aws:iam::(\d{12}):role\//.exec(roleArnText);
     const identityOnly = evaluate(evaluationInput(w, a, action, roleArnText, ctx, undefined, m?.[1]));
     return syntheticDeny(
@@ -471,6 +471,5 @@ export function assumeRoleDecision(w: World, a: Actor, roleArnText: string, ctx:
       ['trust'],
     );
   }
-  const r = w.st.accounts[role.accountId]!.roles[role.name.toLowerCase()]!;
-  return evaluate(evaluationInput(w, a, action, role.arn, ctx, trustInput(r), role.accountId));
+  return evaluate(evaluationInput(w, a, action, roleArnText, ctx, trustInput(ref.role), ref.account.id));
 }

@@ -118,12 +118,16 @@ export class Validator {
       return false;
     }
     const v = typeof value === 'string' ? value : String(value);
-    const at = `Value '${v}' at '${camel(member)}' failed to satisfy constraint: `;
-    if (c.enumValues && !c.enumValues.includes(v)) this.problems.push(`${at}Member must satisfy enum value set: [${c.enumValues.join(', ')}]`);
-    if (c.pattern && !c.pattern.re.test(v)) this.problems.push(`${at}Member must satisfy regular expression pattern: ${c.pattern.text}`);
-    const len = [...v].length;
-    if (c.min !== undefined && len < c.min) this.problems.push(`${at}Member must have length greater than or equal to ${c.min}`);
-    if (c.max !== undefined && len > c.max) this.problems.push(`${at}Member must have length less than or equal to ${c.max}`);
+    // The message prefix is built only when a constraint fails (this runs on every call).
+    let at: string | undefined;
+    const fail = (what: string) => this.problems.push(`${(at ??= `Value '${v}' at '${camel(member)}' failed to satisfy constraint: `)}${what}`);
+    if (c.enumValues && !c.enumValues.includes(v)) fail(`Member must satisfy enum value set: [${c.enumValues.join(', ')}]`);
+    if (c.pattern && !c.pattern.re.test(v)) fail(`Member must satisfy regular expression pattern: ${c.pattern.text}`);
+    if (c.min !== undefined || c.max !== undefined) {
+      const len = v.length < 10000 && !/[\uD800-\uDFFF]/.test(v) ? v.length : [...v].length;
+      if (c.min !== undefined && len < c.min) fail(`Member must have length greater than or equal to ${c.min}`);
+      if (c.max !== undefined && len > c.max) fail(`Member must have length less than or equal to ${c.max}`);
+    }
     return typeof value === 'string';
   }
 
@@ -133,13 +137,13 @@ export class Validator {
       return false;
     }
     const n = typeof value === 'number' ? value : Number(value);
-    const at = `Value '${String(value)}' at '${camel(member)}' failed to satisfy constraint: `;
+    const at = () => `Value '${String(value)}' at '${camel(member)}' failed to satisfy constraint: `;
     if (!Number.isFinite(n) || !Number.isInteger(n)) {
-      this.problems.push(`${at}Member must be an integer`);
+      this.problems.push(`${at()}Member must be an integer`);
       return false;
     }
-    if (c.minValue !== undefined && n < c.minValue) this.problems.push(`${at}Member must have value greater than or equal to ${c.minValue}`);
-    if (c.maxValue !== undefined && n > c.maxValue) this.problems.push(`${at}Member must have value less than or equal to ${c.maxValue}`);
+    if (c.minValue !== undefined && n < c.minValue) this.problems.push(`${at()}Member must have value greater than or equal to ${c.minValue}`);
+    if (c.maxValue !== undefined && n > c.maxValue) this.problems.push(`${at()}Member must have value less than or equal to ${c.maxValue}`);
     return true;
   }
 
@@ -149,9 +153,9 @@ export class Validator {
       this.problems.push(`Value '${String(value)}' at '${camel(member)}' failed to satisfy constraint: Member must be a list`);
       return [];
     }
-    const at = `Value '[${value.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ')}]' at '${camel(member)}' failed to satisfy constraint: `;
-    if (c.max !== undefined && value.length > c.max) this.problems.push(`${at}Member must have length less than or equal to ${c.max}`);
-    if (c.min !== undefined && value.length < c.min) this.problems.push(`${at}Member must have length greater than or equal to ${c.min}`);
+    const at = () => `Value '[${value.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ')}]' at '${camel(member)}' failed to satisfy constraint: `;
+    if (c.max !== undefined && value.length > c.max) this.problems.push(`${at()}Member must have length less than or equal to ${c.max}`);
+    if (c.min !== undefined && value.length < c.min) this.problems.push(`${at()}Member must have length greater than or equal to ${c.min}`);
     return value;
   }
 

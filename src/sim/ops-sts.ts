@@ -105,8 +105,8 @@ const assumeRole: OpDef = {
     const sessionName = str(input, 'RoleSessionName')!;
     ctx.action = 'sts:AssumeRole';
     ctx.resources.push(roleArnText);
-    const roleForAudit = w.iam.roleByArn(roleArnText);
-    if (roleForAudit) ctx.recipient = roleForAudit.accountId;
+    const target = w.roleRef(roleArnText);
+    if (target) ctx.recipient = target.account.id;
     if (actor.principal.type === 'Account') throw accessDenied('Roles may not be assumed by root accounts.');
     if (actor.kind === 'federated') {
       throw accessDenied(`User: ${actor.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArnText}`);
@@ -168,8 +168,8 @@ const assumeRole: OpDef = {
     if (sourceIdentity !== undefined) check('sts:SetSourceIdentity');
     ctx.explanation = main;
 
-    const role = w.iam.roleByArn(roleArnText)!;
-    const roleState = w.st.accounts[role.accountId]!.roles[role.name.toLowerCase()]!;
+    const role = { accountId: target!.account.id };
+    const roleState = target!.role;
     // Duration (after authorization)
     const duration = num(input, 'DurationSeconds') ?? 3600;
     const chained = actor.kind === 'role' || actor.kind === 'user-session';

@@ -415,7 +415,7 @@ export class World {
 
   /** @internal */
   newSessionToken(): string {
-    return 'IQoJb3JpZ2luX2VjE' + this.rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 300);
+    return 'IQoJb3JpZ2luX2VjE' + this.rng.bytes(225).toString('base64');
   }
 
   /** @internal */
@@ -425,6 +425,15 @@ export class World {
       for (const k of a.rootKeys) this.keys.set(k.id, { accountId: a.id, root: true });
       for (const [uk, u] of Object.entries(a.users)) for (const k of u.accessKeys) this.keys.set(k.id, { accountId: a.id, user: uk });
     }
+  }
+
+  /** @internal A role by exact ARN (name case-sensitive, path included), without copying. */
+  roleRef(arn: string): { account: AccountState; role: RoleState; arn: string } | undefined {
+    const m = /^arn:aws:iam::(\d{12}):role(\/(?:.*\/)?)([^/]+)$/.exec(arn);
+    if (!m) return undefined;
+    const account = this.st.accounts[m[1]!];
+    const role = account?.roles[m[3]!.toLowerCase()];
+    return account && role && role.name === m[3] && role.path === m[2] ? { account, role, arn } : undefined;
   }
 
   /** @internal Document text of a managed policy ARN (customer or AWS managed), default version. */
@@ -483,11 +492,8 @@ function makeView(w: World): IamReadView {
       return a && r ? roleV(a, r) : undefined;
     },
     roleByArn: (arn) => {
-      const m = /^arn:aws:iam::(\d{12}):role(\/(?:.*\/)?)([^/]+)$/.exec(arn);
-      if (!m) return undefined;
-      const a = w.st.accounts[m[1]!];
-      const r = a?.roles[m[3]!.toLowerCase()];
-      return a && r && r.name === m[3] && r.path === m[2] ? roleV(a, r) : undefined;
+      const ref = w.roleRef(arn);
+      return ref ? roleV(ref.account, ref.role) : undefined;
     },
     groups: (id) => accts(id).flatMap((a) => Object.values(a.groups).map((g) => groupV(a, g))),
     group: (id, name) => {
