@@ -295,3 +295,20 @@ test('an anonymous caller gets in only through a resource policy that allows "*"
   const named = bucketPolicy([{ Effect: 'Allow', Principal: { AWS: ACCT }, Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
   assert.equal(authorize(req(anon, 's3:GetObject', `${bucketArn}/k`, { resource: named }, ACCT)).decision, 'Deny');
 });
+
+test('the rendered tree of a trust-policy denial names policies, statements and principals in words', () => {
+  const trust: PolicyInput = {
+    kind: 'trust',
+    name: 'trust policy of role MyRole',
+    document: doc({ Version: '2012-10-17', Statement: [{ Sid: 'AllowAccount', Effect: 'Allow', Principal: { AWS: ACCT }, Action: 'sts:AssumeRole' }, { Sid: 'DenyUser3', Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${ACCT}:user/User3` }, Action: 'sts:AssumeRole' }] }, 'trust'),
+  };
+  const u3 = user('User3');
+  const e = authorize({ request: { principal: u3, action: 'sts:AssumeRole', resource: `arn:aws:iam::${ACCT}:role/MyRole`, context: {} }, identity: [identity('assume', allow('sts:AssumeRole'), 'user User3')], resource: trust });
+  const text = renderExplanation(e);
+  const lines = text.split('\n');
+  assert.equal(lines[0], `DENIED (explicit deny)  ${u3.arn} → sts:AssumeRole on arn:aws:iam::${ACCT}:role/MyRole`);
+  assert.equal(lines[1], 'Denied (explicit): statement DenyUser3 of the trust policy of role MyRole denies sts:AssumeRole. An explicit Deny overrides every Allow.');
+  assert.ok(lines.includes('├─ identity-based policy assume (user User3) — an Allow applies'), text);
+  assert.ok(lines.includes('└─ trust policy of role MyRole — a Deny applies'), text);
+  assert.ok(lines.some((l) => l.includes('✓ DenyUser3 [1]: Deny sts:AssumeRole — applies (action matches; principal matches)  ← denies')), text);
+});

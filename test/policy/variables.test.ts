@@ -77,3 +77,9 @@ test('Numeric and Date operators take no variables', () => {
   const d = doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*', Condition: { NumericEquals: { 'aws:MultiFactorAuthAge': '${aws:username}' } } }] });
   assert.equal(decide(d, user('5'), 's3:ListBucket', 'arn:aws:s3:::b', { 'aws:MultiFactorAuthAge': '5' }), 'Deny');
 });
+
+test('tag keys with spaces and other characters work as variables', () => {
+  const tagged = user('dana', '123456789012', { tags: { 'cost center': 'cc-7' } });
+  assert.equal(decide(home('arn:aws:s3:::b/${aws:PrincipalTag/cost center}/*'), tagged, 's3:GetObject', 'arn:aws:s3:::b/cc-7/x'), 'Allow');
+  assert.equal(decide(home('arn:aws:s3:::b/${aws:PrincipalTag/cost center}/*'), tagged, 's3:GetObject', 'arn:aws:s3:::b/cc-8/x'), 'Deny');
+});
