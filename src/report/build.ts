@@ -10,7 +10,8 @@ export interface LabInfo {
   version: string;
   contentHash: string;
   title?: string;
-  steps: ReadonlyArray<{ id: string; title?: string }>;
+  /** checked: false for a step with nothing to check (a reading step): its "passed" is what was recorded. */
+  steps: ReadonlyArray<{ id: string; title?: string; checked?: boolean }>;
 }
 
 /** The progress record of lab-format §5.5 / labs-api.md (only the fields reports use). */
@@ -52,6 +53,7 @@ export function buildLabReport({ lab, progress, recheck }: LabReportInput): Repo
     const p = progress.steps[def.id];
     let now: CheckNow;
     if (recheck.status !== 'done') now = { status: 'not-checked' };
+    else if (def.checked === false) now = { status: 'not-checked', message: 'nothing to check (a reading step)' };
     else {
       const r = results.get(def.id);
       now = r ? { status: r.status } : { status: 'error', message: 'the re-run gave no result for this step' };

@@ -1,8 +1,7 @@
 // What reports need from the labs: the catalog (for verify), and each started lab's
 // progress plus a fresh re-run of its checks (for report). The only place src/report
 // touches src/labs and src/real.
-import { loadLabs } from '../labs/loader.js';
-import { iamlabHome } from '../workshop/home.js';
+import { loadLabs, openLab, homeFromEnv, ProgressStore } from '../labs/index.js';
 import { buildLabReport, buildReport, type Recheck } from './build.js';
 import { rememberLearnerName, storedLearnerName } from './learner.js';
 import { signReport } from './sign.js';
@@ -33,32 +32,6 @@ export function labCatalog(labsDir?: string): Catalog {
 
 // ---------- report ----------
 
-/** The subset of src/labs' LabSession (labs-api.md) reports use. */
-interface SessionLike {
-  lab: { id: string; version: string; contentHash: string; title: string; steps: Array<{ id: string; title: string }> };
-  progress: {
-    version: string;
-    contentHash: string;
-    backend: 'sim' | 'real';
-    account_id?: string;
-    started_at: string;
-    steps: Record<string, { started_at?: string; passed_at?: string; attempts: number; hints_shown: string[]; solution_viewed: boolean; skipped: boolean }>;
-  };
-  warnings: string[];
-  checkAll(): Promise<Array<{ stepId: string; status: 'pass' | 'fail' | 'pending' | 'error'; message: string }>>;
-}
-interface LabsModule {
-  openLab(id: string, opts: { home?: string; labsDir?: string; now?: () => Date }): Promise<SessionLike>;
-  startedLabIds?(home?: string): string[];
-  progressSummary(home?: string): Record<string, { passed: number; total: number; current: string | null }>;
-}
-
-// Until src/labs/index.ts lands, it is loaded by name (see labs-api.md).
-const LABS_INDEX = '../labs/index.js';
-async function labsModule(): Promise<LabsModule> {
-  return (await import(LABS_INDEX)) as LabsModule;
-}
-
 export interface CollectOptions {
   lab?: string;
   name?: string;
@@ -69,17 +42,16 @@ export interface CollectOptions {
 }
 
 export async function collectReport(o: CollectOptions): Promise<{ report: Report; warnings: string[] }> {
-  const home = o.home ?? iamlabHome();
+  const store = new ProgressStore(o.home ?? homeFromEnv());
+  const home = store.home;
   const now = o.now ?? (() => new Date());
-  const warnings: string[] = [];
+  const started = Object.keys(store.all()).sort();
+  const warnings: string[] = [...store.warnings];
   let learner = o.name?.trim() || undefined;
   if (learner) {
     if (!rememberLearnerName(learner, home)) warnings.push(`could not remember the name in ${home}`);
   } else learner = storedLearnerName(home);
 
-  const labs = await labsModule();
-  const summary = labs.progressSummary(home);
-  const started = labs.startedLabIds ? labs.startedLabIds(home) : Object.keys(summary);
   let ids: string[];
   if (o.lab) {
     if (!started.includes(o.lab)) {
@@ -93,7 +65,8 @@ export async function collectReport(o: CollectOptions): Promise<{ report: Report
 
   const out: ReportLab[] = [];
   for (const id of ids) {
-    const s = await labs.openLab(id, { home, labsDir: o.labsDir, now });
+    // readOnly: a report never changes progress, the world or the shell state.
+    const s = await openLab(id, { home, labsDir: o.labsDir, now, readOnly: true });
     warnings.push(...s.warnings.map((w) => `${id}: ${w}`));
     let recheck: Recheck;
     if (s.progress.backend !== 'sim') {
@@ -106,10 +79,8 @@ export async function collectReport(o: CollectOptions): Promise<{ report: Report
         recheck = { status: 'error', note: `the checks could not be re-run: ${(e as Error).message}` };
       }
     }
-    if (s.progress.contentHash && s.progress.contentHash !== s.lab.contentHash) {
-      warnings.push(`${id}: your progress was recorded on another version of this lab (${s.progress.version}); the report names the lab as it is now (${s.lab.version})`);
-    }
-    out.push(buildLabReport({ lab: s.lab, progress: s.progress, recheck }));
+    const lab = { ...s.lab, steps: s.lab.steps.map((st) => ({ id: st.id, title: st.title, checked: hasCheck(st) })) };
+    out.push(buildLabReport({ lab, progress: s.progress, recheck }));
   }
   return { report: signReport(buildReport(out, { learner, now: now() }), o.key), warnings };
 }
@@ -124,4 +95,9 @@ export async function realRecheck(
     `iamlab: verify --real${o.profile ? ` --profile ${o.profile}` : ''}: re-running lab checks on a real account is not available in this build (the real-account check backend is not there yet); the offline verification above stands.\n`,
   );
   return 1;
+}
+
+/** Whether the re-run can judge a step (a reading step has nothing to check). */
+function hasCheck(st: { kind?: string; check?: unknown; questions?: unknown[] }): boolean {
+  return st.check !== undefined || (st.questions?.length ?? 0) > 0 || st.kind === 'answer' || st.kind === 'quiz';
 }

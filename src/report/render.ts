@@ -46,7 +46,7 @@ export function stepOutcome(lab: ReportLab, s: ReportStep): string {
     case 'error':
       return 'ERROR (could not check)';
     case 'not-checked':
-      return 'not checked';
+      return s.passed_at ? 'passed (nothing to check)' : 'not passed (nothing to check)';
   }
 }
 
@@ -132,7 +132,8 @@ function caseKind(lab: ReportLab, s: ReportStep): { kind: CaseKind; message: str
     if (s.skipped) return { kind: 'skipped', message: 'skipped: the solution was run (not rechecked)' };
     return s.passed_at ? { kind: 'pass', message: '' } : { kind: 'failure', message: 'not passed (not rechecked)' };
   }
-  if (s.skipped && s.now.status === 'pass') return { kind: 'skipped', message: 'skipped: the solution was run' };
+  if (s.skipped && (s.now.status === 'pass' || s.now.status === 'not-checked')) return { kind: 'skipped', message: 'skipped: the solution was run' };
+  if (s.now.status === 'not-checked') return s.passed_at ? { kind: 'pass', message: '' } : { kind: 'failure', message: 'not passed' };
   switch (s.now.status) {
     case 'pass':
       return { kind: 'pass', message: '' };

@@ -99,7 +99,7 @@ export type ReportFormat = 'json' | 'md' | 'junit';
 /** Figures derived from a lab's steps (never stored in the report). */
 export interface LabFigures {
   total: number;
-  /** Steps that count as done: passing now (when the checks were re-run), else recorded as passed. Skipped steps excluded. */
+  /** Steps that count as done: passing now (when the checks were re-run and the step has a check), else recorded as passed. Skipped steps excluded. */
   passed: number;
   skipped: number;
   /** Steps recorded as passed in the app. */
@@ -123,7 +123,8 @@ export function labFigures(lab: ReportLab): LabFigures {
   let solutionsViewed = 0;
   let attempts = 0;
   for (const s of lab.steps) {
-    const now = recordedOnly ? s.passed_at !== null : s.now.status === 'pass';
+    // A step the re-run could not judge (nothing to check) counts as recorded.
+    const now = recordedOnly || s.now.status === 'not-checked' ? s.passed_at !== null : s.now.status === 'pass';
     if (s.skipped) skipped++;
     else if (now) passed++;
     if (s.passed_at !== null) passedRecorded++;

@@ -93,6 +93,12 @@ level: beginner
 world:
   accounts:
     main: { id: "111122223333" }
+  users:
+    - name: admin
+      access_keys: 1
+      policies: [AdministratorAccess]
+  start_as:
+    shell: { user: admin }
 steps:
   - id: create-user
     title: Create the user sts_user
@@ -136,6 +142,12 @@ level: intermediate
 world:
   accounts:
     main: { id: "111122223333" }
+  users:
+    - name: admin
+      access_keys: 1
+      policies: [AdministratorAccess]
+  start_as:
+    shell: { user: admin }
 steps:
   - id: trust-other-account
     title: Trust the other account
