@@ -91,6 +91,7 @@ export class RealBackend implements Backend {
   private readonly o: RealBackendOptions;
   private readonly clients = new Map<string, ClientEntry>();
   private chain: CredentialProvider | undefined;
+  private readonly profileChains = new Map<string, Promise<CredentialProvider>>();
   private readonly identities = new Map<string, Promise<CallerIdentity | RealAwsError>>();
   private readonly confirmed = new Map<string, Promise<boolean>>();
   private readonly logger: SdkLogger;
@@ -153,6 +154,29 @@ export class RealBackend implements Backend {
       return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration };
     } catch (err) {
       throw toAwsError(err, { service: 'sts', operation: 'GetCallerIdentity', profile: this.chainProfile() });
+    }
+  }
+
+  /** Credentials of a named profile through the standard chain (SSO, credential_process, role_arn …). */
+  async credentialsForProfile(profile: string): Promise<Credentials & { expiration?: Date }> {
+    if (profile === (this.profile ?? this.chainProfile())) return this.chainCredentials();
+    let p = this.profileChains.get(profile);
+    if (!p) {
+      p = nodeProviderChain({
+        profile,
+        mfaCodeProvider: this.o.mfaCodeProvider,
+        filepath: this.env.AWS_SHARED_CREDENTIALS_FILE ? awsCredentialsFile(this.env) : undefined,
+        configFilepath: this.env.AWS_CONFIG_FILE ? awsConfigFile(this.env) : undefined,
+        clientConfig: { region: this.defaultRegion() },
+        logger: this.logger,
+      });
+      this.profileChains.set(profile, p);
+    }
+    try {
+      const c = await (await p)();
+      return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}), ...(c.expiration ? { expiration: c.expiration } : {}) };
+    } catch (err) {
+      throw toAwsError(err, { service: 'sts', operation: 'GetCallerIdentity', profile });
     }
   }
 

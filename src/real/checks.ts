@@ -47,6 +47,8 @@ export interface RealShellLink {
   env(): Record<string, string>;
   /** The credentials the next `aws` command would sign with, and where they come from ('env', 'profile:dev'). */
   credentials(): Promise<{ credentials?: Credentials; source: string; problem?: string }>;
+  /** The static keys a named profile of the shell holds (undefined: none). */
+  profileCredentials?(profile: string): Promise<Credentials | undefined>;
 }
 
 export interface RealCheckBackendOptions {
@@ -512,6 +514,12 @@ export class RealCheckBackend implements CheckBackend {
     const v: ShellEnvView = {};
     for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'] as const) if (env[k]) v[k] = env[k];
     return v;
+  }
+
+  async profileCredentials(profile: string): Promise<Credentials | undefined> {
+    const link = this.shellLink();
+    if (!link.profileCredentials) throw new Error(NO_SHELL);
+    return link.profileCredentials(profile);
   }
 
   async shellCredentials(): Promise<{ credentials?: Credentials; source: string }> {

@@ -16,6 +16,7 @@ export interface CommandIO {
 
 export interface CleanupOptions {
   lab?: string;
+  /** The CLI passes the --real flag through; only an explicit false is refused (cleanup is real-only). */
   real?: boolean;
   profile?: string;
   region?: string;
@@ -77,7 +78,7 @@ export async function cleanupCommand(opts: CleanupOptions, io: CommandIO = termi
     io.err(`iamlab: '${lab}' is not a lab id (letters, digits, '-', '_', '.').\n`);
     return 2;
   }
-  if (!opts.real) {
+  if (opts.real === false) {
     io.err(`iamlab: cleanup deletes what a lab created in a real AWS account; add --real.\nA simulated lab is started afresh with: iamlab reset ${lab}\n`);
     return 2;
   }

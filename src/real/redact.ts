@@ -123,15 +123,20 @@ export class Redactor {
   }
 
   /** The text with every remembered secret shown as `****…WXYZ`. Remembers the full text for reveal(). */
-  apply(text: string): string {
+  apply(text: string, opts: { remember?: boolean } = {}): string {
     if (this.secrets.size === 0 || text === '') return text;
     let out = text;
     // Longest first, so a token containing a shorter secret is replaced whole.
     for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
       if (out.includes(s)) out = out.split(s).join(redactSecret(s));
     }
-    if (out !== text) this.lastFull = text;
+    if (out !== text && opts.remember !== false) this.lastFull = text;
     return out;
+  }
+
+  /** The secrets known so far (to scrub them from what is saved). */
+  secretsForScrubbing(): string[] {
+    return [...this.secrets];
   }
 
   /** The last text apply() had to redact, in full (for `reveal`); undefined when nothing was hidden. */

@@ -134,7 +134,7 @@ describe('cleanup against moto_server', { skip: motoPath() ? false : 'moto_serve
 describe('cleanup usage errors', () => {
   test('needs --real and a lab id; says how a simulated lab is reset', async () => {
     const io = capture(true);
-    assert.equal(await cleanupCommand({ lab: 'switch-role-admin' }, io), 2);
+    assert.equal(await cleanupCommand({ lab: 'switch-role-admin', real: false }, io), 2);
     assert.match(io.stderr, /add --real/);
     assert.match(io.stderr, /iamlab reset switch-role-admin/);
     assert.equal(await cleanupCommand({ real: true }, io), 2);
