@@ -23,6 +23,7 @@ import {
   type SigV4Auth,
 } from './sigv4.js';
 import { decodeQueryInput, parseForm, serializeQueryResponse, serializeQueryError, DecodeError, QUERY_VERSION, operationShapes, type QueryService } from './query.js';
+import { parseSigV2Query, sigV2StringToSign, verifySigV2, type SigV2Query } from './sigv2.js';
 import { routeS3, splitS3Path, serializeS3, serializeS3Error, serializeDeleteResult, S3RouteError, type S3Route } from './s3.js';
 import {
   type WireService,
@@ -156,6 +157,8 @@ export class RequestProcessor {
     if (!parsed) {
       const svc = guessService(raw, query);
       if (svc === 's3') {
+        const v2 = parseSigV2Query(query);
+        if (v2) return this.processSigV2(raw, query, v2, sourceIp);
         // Anonymous S3 requests are authorized (or not) by bucket policies; the sim decides.
         return this.dispatch(raw, query, 's3', undefined, undefined, sourceIp);
       }
@@ -244,7 +247,27 @@ export class RequestProcessor {
     return this.dispatch({ ...raw, body }, query, svc, parsed, key, sourceIp);
   }
 
-  private async dispatch(raw: RawRequest, query: QueryParameterBag, svc: WireService, auth: SigV4Auth | undefined, key: KeyRecord | undefined, sourceIp: string): Promise<Reply> {
+  /** S3 SigV2 presigned URLs (CLI v1's default `aws s3 presign`): GET/HEAD only. */
+  private async processSigV2(raw: RawRequest, query: QueryParameterBag, v2: SigV2Query, sourceIp: string): Promise<Reply> {
+    const head = raw.method === 'HEAD';
+    if (raw.method !== 'GET' && raw.method !== 'HEAD') {
+      return errorReply('s3', { code: 'InvalidRequest', message: 'iamlab serve accepts SigV2 query authentication only for GET and HEAD; sign the request with AWS4-HMAC-SHA256.', status: 400, type: 'Sender' }, head);
+    }
+    const now = this.now();
+    if (now.getTime() > v2.expires * 1000) {
+      return errorReply('s3', { code: 'AccessDenied', message: 'Request has expired', status: 403, type: 'Sender', extra: { Expires: new Date(v2.expires * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'), ServerTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z') } }, head);
+    }
+    const key = this.target().lookupKey(v2.accessKeyId);
+    if (!key) return errorReply('s3', unknownKeyError('s3', v2.accessKeyId), head);
+    if ((key.sessionToken !== undefined || v2.sessionToken !== undefined) && key.sessionToken !== v2.sessionToken) return errorReply('s3', invalidTokenError('s3'), head);
+    const sts = sigV2StringToSign(raw, query, v2);
+    if (!verifySigV2(sts, key.secretAccessKey, v2.signature)) {
+      return errorReply('s3', { ...signatureMismatchError('s3'), extra: { AWSAccessKeyId: v2.accessKeyId, StringToSign: sts, SignatureProvided: v2.signature } }, head);
+    }
+    return this.dispatch(raw, query, 's3', { accessKeyId: v2.accessKeyId, region: 'us-east-1', ...(v2.sessionToken !== undefined ? { sessionToken: v2.sessionToken } : {}) }, key, sourceIp);
+  }
+
+  private async dispatch(raw: RawRequest, query: QueryParameterBag, svc: WireService, auth: Pick<SigV4Auth, 'accessKeyId' | 'region' | 'sessionToken'> | undefined, key: KeyRecord | undefined, sourceIp: string): Promise<Reply> {
     const head = raw.method === 'HEAD';
     const base: Omit<CallRequest, 'service' | 'operation' | 'input'> = {
       region: auth?.region ?? 'us-east-1',
@@ -257,8 +280,8 @@ export class RequestProcessor {
         ? { credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: key.secretAccessKey, ...(auth.sessionToken !== undefined ? { sessionToken: auth.sessionToken } : {}) } }
         : {}),
     };
-    if (svc === 's3') return this.dispatchS3(raw, query, base, auth);
-    return this.dispatchQuery(raw, query, svc, base, auth);
+    if (svc === 's3') return this.dispatchS3(raw, query, base);
+    return this.dispatchQuery(raw, query, svc, base);
   }
 
   private async call(req: CallRequest): Promise<CallResult> {
@@ -271,7 +294,7 @@ export class RequestProcessor {
     return result;
   }
 
-  private async dispatchQuery(raw: RawRequest, query: QueryParameterBag, svc: QueryService, base: Omit<CallRequest, 'service' | 'operation' | 'input'>, auth: SigV4Auth | undefined): Promise<Reply> {
+  private async dispatchQuery(raw: RawRequest, query: QueryParameterBag, svc: QueryService, base: Omit<CallRequest, 'service' | 'operation' | 'input'>): Promise<Reply> {
     const head = raw.method === 'HEAD';
     if (raw.method !== 'POST' && raw.method !== 'GET') {
       return errorReply(svc, { code: 'MethodNotAllowed', message: `The HTTP method ${raw.method} is not allowed; ${svc} accepts POST (form-encoded) and GET.`, status: 405, type: 'Sender' }, head);
@@ -322,7 +345,7 @@ export class RequestProcessor {
     return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': result.requestId }, body: head ? '' : body };
   }
 
-  private async dispatchS3(raw: RawRequest, query: QueryParameterBag, base: Omit<CallRequest, 'service' | 'operation' | 'input'>, auth: SigV4Auth | undefined): Promise<Reply> {
+  private async dispatchS3(raw: RawRequest, query: QueryParameterBag, base: Omit<CallRequest, 'service' | 'operation' | 'input'>): Promise<Reply> {
     const head = raw.method === 'HEAD';
     let route: S3Route;
     try {

@@ -304,8 +304,10 @@ test('the world clock is virtual: moving it does not touch the Date header or th
 });
 
 test('body tampered after signing: SignatureDoesNotMatch (STS), XAmzContentSHA256Mismatch (S3)', async () => {
-  const tamper = (client: STSClient | S3Client) =>
-    client.middlewareStack.add(
+  type Handler = (args: { request: unknown }) => Promise<unknown>;
+  type Stack = { add(mw: (next: Handler) => Handler, o: { step: 'finalizeRequest'; priority: 'low'; name: string }): void };
+  const tamper = (client: { middlewareStack: unknown }) =>
+    (client.middlewareStack as Stack).add(
       (next) => async (args) => {
         const req = args.request as { body?: unknown };
         if (typeof req.body === 'string') req.body = req.body.replace('GetCallerIdentity', 'GetCallerIdentitY').replace('hello', 'HELLO');
