@@ -131,7 +131,7 @@ export function sessionActor(w: World, s: SessionState): Actor | undefined {
   }
   // user-session (GetSessionToken) and console: the user (or root) with temporary credentials
   if (s.root) {
-    return { ...rootActor(acct, s.accessKeyId), kind: 'user-session', session: s, temporary: true, root: true };
+    return { ...rootActor(acct, s.accessKeyId), kind: s.kind === 'console' ? 'console' : 'user-session', session: s, temporary: true, root: true };
   }
   const user = Object.values(acct.users).find((u) => u.id === s.userId);
   if (!user) return undefined;

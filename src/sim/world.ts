@@ -340,6 +340,47 @@ export class World {
     return { ok: true, credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secret, sessionToken: s.token } };
   }
 
+  /**
+   * Console sign-in as the account's root user (email + password in the real console; not
+   * checked here). Calls made with the returned credentials are the root user's (CloudTrail: Root).
+   */
+  consoleSignInRoot(accountId: string): { ok: true; credentials: Credentials } | { ok: false; error: AwsError } {
+    const acct = this.accountByIdOrAlias(accountId);
+    if (!acct) {
+      const error: AwsError = { code: 'AuthenticationFailed', status: 401, type: 'Sender', message: 'Your authentication information is incorrect. Please try again.' };
+      this.recordSignIn(accountId, 'root', undefined, error);
+      return { ok: false, error };
+    }
+    const now = this.clock.now();
+    const s: SessionState = {
+      accessKeyId: 'ASIA' + this.rng.base32(16),
+      secret: this.rng.secret(40),
+      token: this.newSessionToken(),
+      kind: 'console',
+      accountId: acct.id,
+      issuedAt: now.toISOString(),
+      expiration: new Date(now.getTime() + 12 * 3600_000).toISOString(),
+      mfa: false,
+      root: true,
+    };
+    this.st.sessions[s.accessKeyId] = s;
+    this.audit.record({
+      eventId: this.reqRng.uuid(),
+      eventTime: now,
+      eventSource: 'signin.amazonaws.com',
+      eventName: 'ConsoleLogin',
+      action: '',
+      awsRegion: 'us-east-1',
+      recipientAccountId: acct.id,
+      userIdentity: { type: 'Root', arn: rootArn(acct.id), accountId: acct.id, principalId: acct.id },
+      via: 'console',
+      requestParameters: {},
+      resources: [],
+      outcome: 'success',
+    });
+    return { ok: true, credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secret, sessionToken: s.token } };
+  }
+
   private recordSignIn(accountId: string, userName: string, user: UserState | undefined, error: AwsError | undefined): void {
     const acct = this.st.accounts[accountId];
     this.audit.record({

@@ -201,4 +201,16 @@ describe('whoIs and console sign-in', () => {
     assert.equal(l.w.whoIs(s)!.type, 'AssumedRole');
     assert.equal(l.w.whoIs(s)!.sessionIssuer, `arn:aws:iam::${A}:role/r`);
   });
+
+  test('consoleSignInRoot: root console credentials act as root and cannot switch roles', () => {
+    const l = new Lab();
+    const c = l.w.consoleSignInRoot(A);
+    assert.ok(c.ok);
+    const who = l.w.whoIs(c.credentials)!;
+    assert.deepEqual([who.type, who.arn, who.credentialKind], ['Root', `arn:aws:iam::${A}:root`, 'console']);
+    l.ok('iam', 'CreateUser', { UserName: 'made-in-console' }, c.credentials);
+    const r = l.role('r', trust({ AWS: `arn:aws:iam::${A}:root` }));
+    assert.equal(l.err('sts', 'AssumeRole', { RoleArn: r, RoleSessionName: 'root' }, c.credentials).message, 'Roles may not be assumed by root accounts.');
+    assert.equal(l.w.consoleSignInRoot('000000000000').ok, false);
+  });
 });
