@@ -3,6 +3,7 @@
 // The parser refuses DOCTYPE/ENTITY declarations (no entity expansion, no external loads)
 // and reports the 1-based line:column of the first problem.
 
+/** Escapes text content (element bodies only; we never put data in attributes). */
 export function escapeXml(s: string): string {
   let out = '';
   let last = 0;
@@ -12,8 +13,6 @@ export function escapeXml(s: string): string {
     if (c === 38) rep = '&amp;';
     else if (c === 60) rep = '&lt;';
     else if (c === 62) rep = '&gt;';
-    else if (c === 34) rep = '&quot;';
-    else if (c === 39) rep = '&apos;';
     else if (c < 32 && c !== 9 && c !== 10 && c !== 13) rep = `&#${c};`;
     else if (c === 13) rep = '&#13;';
     if (rep !== undefined) {

@@ -364,7 +364,7 @@ test('S3 serialization: ListBuckets, ListObjectsV2 with url encoding, GetObject 
     { Name: 'b', Contents: [{ Key: 'a b+c.txt', Size: 3, ETag: 'abc', LastModified: new Date('2026-01-01T00:00:00Z') }], CommonPrefixes: [{ Prefix: 'dir/' }], IsTruncated: false, KeyCount: 2 },
   );
   assert.match(String(lo.body), /<Key>a\+b%2Bc.txt<\/Key>/);
-  assert.match(String(lo.body), /<ETag>&quot;abc&quot;<\/ETag>/);
+  assert.match(String(lo.body), /<ETag>"abc"<\/ETag>/);
   assert.match(String(lo.body), /<CommonPrefixes><Prefix>dir\/<\/Prefix><\/CommonPrefixes>/);
   assert.equal(s3UrlEncode('ü x'), '%C3%BC+x');
   const go = serializeS3({ operation: 'GetObject', input: { Bucket: 'b', Key: 'k' } }, { Body: new TextEncoder().encode('hello'), ContentType: 'text/plain', ETag: '"e"', LastModified: new Date('2026-01-01T00:00:00Z') });
