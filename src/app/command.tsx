@@ -1,5 +1,97 @@
-// Placeholder until this command lands; replaced by its own issue's work.
-export async function appCommand(_opts: Record<string, unknown>): Promise<number> {
-  process.stderr.write('iamlab: this command is not available yet.\n');
-  return 2;
+// `iamlab` and `iamlab start <lab>`: the Ink tutor. Without a terminal on both ends it says
+// what to use instead and exits 2 (never Ink's raw-mode crash). The labs, the shell and the
+// simulated account load after the first frame (the controller imports them lazily).
+import React from 'react';
+import { render } from 'ink';
+import { App } from './ui/App.js';
+import { AppController } from './controller.js';
+import { Runner } from './runner.js';
+import { initialState } from './state.js';
+import { colorEnabled, noTerminalMessage, terminalProblem, type AppIo } from './tty.js';
+
+export type { AppIo };
+
+export interface AppCommandOptions {
+  lab?: string | undefined;
+  real?: boolean;
+  profile?: string | undefined;
+  region?: string | undefined;
+  /** Workshop room URL (`iamlab workshop serve` prints it) and the learner's display name. */
+  workshop?: string | undefined;
+  name?: string | undefined;
+  workshopKey?: string | undefined;
+  /** Linear, screen-reader friendly mode: no full-screen UI. */
+  plain?: boolean;
+}
+
+
+export async function appCommand(opts: AppCommandOptions, io: AppIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  if (opts.plain) {
+    // the linear mode is the shell itself: one line per event, no redraws
+    if (opts.lab) {
+      const { shellCommand } = await import('../shell/command.js');
+      return shellCommand({ lab: opts.lab, real: Boolean(opts.real), profile: opts.profile, region: opts.region });
+    }
+    io.stdout.write(
+      [
+        'iamlab --plain: work through a lab in the shell, one line per event:',
+        '  iamlab labs                  the lab ids and your progress',
+        '  iamlab shell --lab <lab>     the lab; `lab status`, `hint`, `lab check`, `answer TEXT`',
+        '  iamlab start <lab> --plain   the same',
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  }
+  const problem = terminalProblem(io);
+  if (problem) {
+    io.stderr.write(noTerminalMessage(opts.lab, problem));
+    return 2;
+  }
+
+  const controller = new AppController({
+    region: opts.region,
+    columns: io.stdout.columns || 80,
+    workshop: opts.workshop ? { url: opts.workshop, name: opts.name, key: opts.workshopKey } : undefined,
+  });
+  let setupError: string | undefined;
+  try {
+    await controller.connectWorkshop();
+  } catch (e) {
+    setupError = (e as Error).message;
+  }
+  if (setupError) {
+    io.stderr.write(`iamlab: ${setupError}\n`);
+    return 2;
+  }
+  const runner = new Runner(controller);
+  const init = initialState({
+    columns: io.stdout.columns || 80,
+    rows: io.stdout.rows || 24,
+    lab: opts.lab,
+    real: Boolean(opts.real),
+    profile: opts.profile,
+    color: colorEnabled(io.env),
+  });
+  let exitCode = 0;
+  const inst = render(<App init={init} runner={runner} onExit={(s) => (exitCode = s.exitCode)} />, {
+    stdin: io.stdin,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    exitOnCtrlC: false,
+    patchConsole: true,
+  });
+  // a closed terminal or a kill still saves (the runner's quit path saves everything)
+  const onSignal = () => void runner.submit({ id: -1, kind: 'quit' });
+  process.once('SIGHUP', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await inst.waitUntilExit();
+  } finally {
+    process.off('SIGHUP', onSignal);
+    process.off('SIGTERM', onSignal);
+    await controller.dispose();
+  }
+  io.stdout.write('Progress saved. Run `iamlab` to continue where you left off.\n');
+  return exitCode;
 }

@@ -87,7 +87,11 @@ export function splitText(raw: string): KeyEvent[] {
       flush();
       out.push({ kind: 'key', name: 'backspace' });
     } else if (ch === '\t') {
-      buf += '  ';
+      // a Tab that ends a chunk was pressed (typed fast after text); inside a paste it is text
+      if (i === raw.length - 1) {
+        flush();
+        out.push({ kind: 'key', name: 'tab' });
+      } else buf += '  ';
     } else if (ch === '\x1b') {
       // A stray escape inside a chunk (e.g. bracketed-paste markers): skip a CSI sequence.
       flush();

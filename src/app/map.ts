@@ -15,7 +15,10 @@ const USER: Style = { color: 'cyan' };
 
 /** The rule that decided an AssumeRole explanation, in a few words. */
 export function ruleOf(e: Explanation): string {
-  const st = (d: Explanation['deciding'][number]) => `${d.kind === 'trust' ? 'trust' : d.kind} ${d.policy} #${d.index + 1}${d.sid ? ` ${d.sid}` : ''}`;
+  const st = (d: Explanation['deciding'][number]) => {
+    const where = d.kind === 'trust' ? 'trust policy' : d.kind === 'identity' ? d.policy : `${d.kind} ${d.policy}`;
+    return `${where} #${d.index + 1}${d.sid ? ` ${d.sid}` : ''}`;
+  };
   switch (e.reason) {
     case 'allowed':
       return e.deciding.filter((d) => d.effect === 'Allow').map(st).join(' + ') || 'allowed';

@@ -127,6 +127,10 @@ function findClose(src: string, from: number, ch: string, n: number): number {
   const fence = ch.repeat(n);
   let i = from;
   while (i < src.length) {
+    if (src[i] === '\\') {
+      i += 2;
+      continue;
+    }
     if (src[i] === '`') {
       const end = src.indexOf('`', i + 1);
       if (end === -1) return -1;

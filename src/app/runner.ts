@@ -2,7 +2,7 @@
 // order, and answers each with result actions. Errors become a message, never a stack trace.
 // No React here; the App hands over dispatch and exit.
 import type { AwsProfile } from './aws-config.js';
-import type { CatalogEntry, LabOpened, LabSnapshot, RunOutput } from './model.js';
+import type { CatalogEntry, LabOpened, LabSnapshot, RunOutput, StepView } from './model.js';
 import type { Action, Intent, Tone } from './state.js';
 
 /** What the app needs from the outside world. src/app/controller.ts implements it. */
@@ -17,20 +17,32 @@ export interface AppPort {
   /** The open lab's state as it is now, without checking anything. */
   snapshot(): Promise<LabSnapshot>;
   hint(stepId: string): Promise<{ snap: LabSnapshot; note?: { text: string; tone: Tone } }>;
-  solution(stepId: string): Promise<LabSnapshot>;
+  /** Records that the solution was viewed; returns it with the lab's placeholders filled. */
+  solution(stepId: string): Promise<{ snap: LabSnapshot; solution: NonNullable<StepView['solution']> }>;
   skip(stepId: string): Promise<{ snap: LabSnapshot; output: string }>;
   reset(labId: string): Promise<void>;
   closeLab(): Promise<void>;
   /** Saves everything; called once on quit. */
   quit(): Promise<void>;
+  /** Installs who answers the shell's questions while a command runs. */
+  setAsk?(fn: (question: string, secret: boolean) => Promise<string | undefined>): void;
 }
 
 export class Runner {
   private chain: Promise<void> = Promise.resolve();
   private dispatch: (a: Action) => void = () => {};
   private exit: () => void = () => {};
+  private pendingAsk: ((answer: string | undefined) => void) | undefined;
 
-  constructor(private readonly port: AppPort) {}
+  constructor(private readonly port: AppPort) {
+    port.setAsk?.(
+      (question, secret) =>
+        new Promise<string | undefined>((resolve) => {
+          this.pendingAsk = resolve;
+          this.dispatch({ type: 'ask', question, secret });
+        }),
+    );
+  }
 
   attach(dispatch: (a: Action) => void, exit: () => void): void {
     this.dispatch = dispatch;
@@ -39,6 +51,13 @@ export class Runner {
 
   /** Queues an intent; resolves when it (and everything before it) is done. */
   submit(intent: Intent): Promise<void> {
+    if (intent.kind === 'reply') {
+      // answers the command that is running now, so it cannot wait behind it
+      const r = this.pendingAsk;
+      this.pendingAsk = undefined;
+      r?.(intent.text);
+      return Promise.resolve();
+    }
     this.chain = this.chain.then(() => this.handle(intent)).catch(() => {});
     return this.chain;
   }
@@ -89,9 +108,11 @@ export class Runner {
           d({ type: 'snapshot', snap: r.snap, ...(r.note ? { note: r.note } : {}) });
           return;
         }
-        case 'solution':
-          d({ type: 'snapshot', snap: await this.port.solution(i.stepId) });
+        case 'solution': {
+          const r = await this.port.solution(i.stepId);
+          d({ type: 'solution-shown', stepId: i.stepId, solution: r.solution, snap: r.snap });
           return;
+        }
         case 'skip': {
           const r = await this.port.skip(i.stepId);
           d({ type: 'snapshot', snap: r.snap, ...(r.output ? { note: { text: r.output, tone: 'dim' as Tone } } : {}) });
@@ -104,6 +125,8 @@ export class Runner {
         case 'close-lab':
           await this.port.closeLab();
           d({ type: 'lab-closed' });
+          return;
+        case 'reply':
           return;
         case 'quit':
           try {

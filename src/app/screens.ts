@@ -32,6 +32,8 @@ export interface HeaderParts {
   /** Console identity: plain text plus an optional background colour (the switch-role colour). */
   console?: { text: string; bg?: string };
   right: Run[];
+  /** Shown only when there is room. */
+  extra?: Run[];
 }
 
 export function headerParts(s: AppState): HeaderParts {
@@ -45,10 +47,10 @@ export function headerParts(s: AppState): HeaderParts {
     left: [{ text: ' iamlab ', style: { bold: true, inverse: true } }, { text: ` ${lab.title}`, style: BOLD }],
     ...(id.console ? { console: id.console } : {}),
     right: [
-      { text: lab.account.label, style: DIM },
-      { text: '  shell: ', style: DIM },
+      { text: 'shell: ', style: DIM },
       { text: id.shell, style: { color: 'cyan' } },
     ],
+    extra: [{ text: lab.account.label, style: DIM }, { text: '  ' }],
   };
 }
 

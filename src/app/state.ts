@@ -35,6 +35,8 @@ export interface ShellPane {
   queue: string[];
   running: boolean;
   prompt: string;
+  /** A question the running command asks (`aws configure`, an MFA code); the next line answers it. */
+  ask?: { question: string; secret: boolean };
 }
 
 export type Panel = 'step' | 'why' | 'map' | 'solution';
@@ -94,7 +96,9 @@ export type Intent =
   | { id: number; kind: 'skip'; stepId: string }
   | { id: number; kind: 'reset'; labId: string }
   | { id: number; kind: 'close-lab' }
-  | { id: number; kind: 'quit' };
+  | { id: number; kind: 'quit' }
+  /** The answer to the running command's question (undefined = cancelled). */
+  | { id: number; kind: 'reply'; text: string | undefined };
 
 type IntentBody = Intent extends infer I ? (I extends { id: number } ? Omit<I, 'id'> : never) : never;
 
@@ -181,9 +185,12 @@ export type Action =
   | { type: 'lab-opened'; lab: LabOpened }
   | { type: 'open-failed'; message: string }
   | { type: 'run-started'; line: string }
+  | { type: 'ask'; question: string; secret: boolean }
   | { type: 'run-done'; line: string; output: RunOutput; snap: LabSnapshot; prompt?: string; needsMore?: boolean }
   | { type: 'completions'; line: string; cursor: number; replaceFrom: number; candidates: string[] }
   | { type: 'snapshot'; snap: LabSnapshot; note?: { text: string; tone: Tone } }
+  /** The solution as the lab resolves it (placeholders filled), once the learner asked for it. */
+  | { type: 'solution-shown'; stepId: string; solution: NonNullable<StepView['solution']>; snap: LabSnapshot }
   | { type: 'lab-closed' }
   | { type: 'failed'; message: string }
   | { type: 'toast-clear' };
@@ -264,6 +271,8 @@ export function reducer(s: AppState, a: Action): AppState {
       return toast({ ...s, busy: null, shell: { ...s.shell, running: false } }, a.message, 'err');
     case 'run-started':
       return { ...s, shell: { ...s.shell, running: true } };
+    case 'ask':
+      return { ...s, focus: 'shell', overlay: null, shell: { ...s.shell, ask: { question: a.question, secret: a.secret }, scroll: 0 } };
     case 'run-done':
       return runDone(s, a);
     case 'completions':
@@ -273,6 +282,11 @@ export function reducer(s: AppState, a: Action): AppState {
       let next = applySnapshot(s, a.snap);
       if (a.note) next = { ...next, shell: print(next.shell, a.note.text, a.note.tone) };
       return next;
+    }
+    case 'solution-shown': {
+      if (!s.lab) return s;
+      const steps = s.lab.steps.map((x) => (x.id === a.stepId ? { ...x, solution: a.solution } : x));
+      return applySnapshot({ ...s, lab: { ...s.lab, steps } }, a.snap);
     }
     case 'lab-closed':
       return want({ ...s, screen: 'catalog', lab: null, busy: null, overlay: null, shell: emptyShell() }, { kind: 'load-catalog' });
@@ -419,6 +433,11 @@ function quit(s: AppState): AppState {
 }
 
 function interrupt(s: AppState, ctx: InputContext): AppState {
+  if (ctx === 'lab-shell' && s.shell.ask) {
+    const { ask, ...rest } = s.shell;
+    const shell = print({ ...rest, editor: lineReducer(rest.editor, { type: 'kill', what: 'line' }) }, `${ask.question}^C`, 'input');
+    return want({ ...s, shell }, { kind: 'reply', text: undefined });
+  }
   if (ctx === 'lab-shell' && (s.shell.editor.chars.length > 0 || s.shell.continuation !== null)) {
     const shell = print(s.shell, `${s.shell.continuation !== null ? '> ' : s.shell.prompt}${lineText(s.shell.editor)}^C`, 'input');
     return { ...s, shell: { ...shell, editor: lineReducer(s.shell.editor, { type: 'kill', what: 'line' }), continuation: null, scroll: 0 } };
@@ -477,6 +496,11 @@ function catalogCommand(s: AppState, cmd: Command): AppState {
 function submitShell(s: AppState): AppState {
   const ed = s.shell.editor;
   const text = lineText(ed);
+  if (s.shell.ask) {
+    const { ask, ...rest } = s.shell;
+    const shell = print({ ...rest, editor: lineReducer(ed, { type: 'commit', record: false }) }, `${ask.question}${ask.secret ? '*'.repeat(Math.min(text.length, 8)) : text}`, 'input');
+    return want({ ...s, shell }, { kind: 'reply', text });
+  }
   const shell = { ...s.shell, editor: lineReducer(ed, { type: 'commit', record: s.shell.continuation === null }), scroll: 0, queue: [...s.shell.queue, text] };
   return drainQueue({ ...s, shell });
 }
@@ -567,7 +591,7 @@ function labCommand(s: AppState, cmd: Command): AppState {
       const st = lab.snap.progress[step.id]?.status ?? 'open';
       if (!step.solution || step.solution.show === 'never') return toast(s, 'This step has no solution to show.', 'info');
       if (step.solution.show === 'after_pass' && st === 'open') return toast(s, 'Its solution opens once you pass or skip this step.', 'info');
-      if (lab.snap.progress[step.id]?.solutionViewed || st !== 'open') return { ...s, lab: { ...lab, panel: 'solution', solutionStep: step.id, panelScroll: 0 } };
+      if (lab.snap.progress[step.id]?.solutionViewed || st !== 'open') return want({ ...s, lab: { ...lab, panel: 'solution', solutionStep: step.id, panelScroll: 0 } }, { kind: 'solution', stepId: step.id });
       return {
         ...s,
         overlay: { kind: 'confirm', action: 'solution', target: step.id, title: `Show the solution of step ${lab.viewing + 1}?`, text: 'Try a hint first (h). Viewing the solution is recorded in your progress.' },
@@ -776,7 +800,7 @@ export function layoutOf(s: Pick<AppState, 'size'> & { lab?: Pick<LabState, 'tal
   const keybar = 1;
   const rest = frame - header - keybar - 2; // shell title rule + prompt line
   const tall = s.lab?.tall ?? false;
-  let upper = tall ? Math.max(3, rest - 3) : Math.max(3, Math.floor(rest * 0.45));
+  let upper = tall ? Math.max(3, rest - 3) : Math.max(3, Math.round(rest * 0.5));
   if (rest - upper < 2) upper = Math.max(1, rest - 2);
   const shell = Math.max(1, rest - upper);
   const cols = s.size.columns;

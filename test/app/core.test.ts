@@ -33,6 +33,9 @@ describe('keys: Ink input → events', () => {
       { kind: 'text', text: 'c' },
     ]);
   });
+  it('a Tab at the end of a chunk is the Tab key (fast typing), inside a paste it is text', () => {
+    assert.deepEqual(splitText('aws ia\t'), [{ kind: 'text', text: 'aws ia' }, { kind: 'key', name: 'tab' }]);
+  });
   it('reads \\x7f (Linux Backspace, key.delete in Ink 6.8) as backspace, inside text too', () => {
     assert.deepEqual(keyEvents('', k({ delete: true })), [{ kind: 'key', name: 'backspace' }]);
     assert.deepEqual(splitText('ab\x7fc'), [{ kind: 'text', text: 'ab' }, { kind: 'key', name: 'backspace' }, { kind: 'text', text: 'c' }]);
@@ -143,6 +146,10 @@ describe('markdown', () => {
       ],
     );
     assert.equal(r[7]!.href, 'https://docs.aws.amazon.com/iam');
+  });
+  it('an escaped asterisk does not close emphasis', () => {
+    const r = parseInline('*All STS actions (sts:\\*)*, resources **All**');
+    assert.deepEqual(r.map((x) => [x.text, x.style?.italic ?? false, x.style?.bold ?? false]), [['All STS actions (sts:*)', true, false], [', resources ', false, false], ['All', false, true]]);
   });
   it('keeps snake_case words and lone asterisks literal', () => {
     assert.equal(parseInline('sts_user has a * resource').map((x) => x.text).join(''), 'sts_user has a * resource');
@@ -549,7 +556,7 @@ describe('why tree', () => {
     assert.ok(rows.some((r) => /✗ #2 NoUser3 .*◀ decides$/.test(r)), rows.join('\n'));
     assert.ok(rows.some((r) => /Role trust policy {2}← the Deny is here/.test(r)), rows.join('\n'));
     assert.match(verdict(e), /^statement 2 \(NoUser3\) of trust policy of MyRole denies it\. An explicit Deny always wins/);
-    assert.equal(ruleOf(e), 'explicit Deny: trust trust policy of MyRole #2 NoUser3');
+    assert.equal(ruleOf(e), 'explicit Deny: trust policy #2 NoUser3');
   });
   it('map: roles with who may assume them and by which rule', () => {
     const rows = mapRows({

@@ -24,20 +24,22 @@ import { lineText } from '../line-editor.js';
 // ---------------------------------------------------------------------------------------
 
 function Header({ s }: { s: AppState }) {
-  const w = s.size.columns;
+  const w = s.size.columns - 1;
   const h = headerParts(s);
-  const leftW = h.left.reduce((n, r) => n + textWidth(r.text), 0);
-  const cons = h.console ? ` ${truncate(h.console.text, 28)} ` : '';
-  const right = truncateRow(h.right, Math.max(0, w - leftW - textWidth(cons) - 2));
-  const rightW = right.reduce((n, r) => n + textWidth(r.text), 0);
-  const leftRow = truncateRow(h.left, Math.max(8, w - rightW - textWidth(cons) - 2));
-  const usedLeft = leftRow.reduce((n, r) => n + textWidth(r.text), 0);
-  const gap = Math.max(1, w - usedLeft - textWidth(cons) - rightW - 1);
+  const width = (rs: Row) => rs.reduce((n, r) => n + textWidth(r.text), 0);
+  const cons = h.console ? ` ${truncate(h.console.text, 24)} ` : '';
+  const consW = cons ? textWidth(cons) + 2 : 0;
+  let right = h.right;
+  const minLeft = 8 + Math.min(16, width(h.left) - 8);
+  if (h.extra && width(h.left) + consW + width(h.extra) + width(right) + 2 <= w) right = [...h.extra, ...right];
+  right = truncateRow(right, Math.max(0, w - minLeft - consW - 1));
+  const leftRow = truncateRow(h.left, Math.max(8, w - width(right) - consW - 1));
+  const gap = Math.max(1, w - width(leftRow) - consW - width(right));
   return (
-    <Box height={1} width={w}>
+    <Box height={1} width={s.size.columns}>
       <RowLine row={[...leftRow, { text: ' '.repeat(gap) }]} />
       {h.console ? (
-        h.console.bg ? (
+        h.console.bg && s.color ? (
           <Text backgroundColor={h.console.bg} color="black" bold>
             {cons}
           </Text>
@@ -45,7 +47,8 @@ function Header({ s }: { s: AppState }) {
           <Text bold>{`[${cons.trim()}]`.padEnd(cons.length)}</Text>
         )
       ) : null}
-      <RowLine row={[{ text: ' ' }, ...right]} />
+      {h.console ? <Text>{'  '}</Text> : null}
+      <RowLine row={right} />
     </Box>
   );
 }
@@ -76,15 +79,15 @@ function Catalog({ s, height }: { s: AppState; height: number }) {
   if (sel?.summary) footer.push(...wrapRuns([{ text: sel.summary }], inner, [{ text: ' ' }], ' ').slice(0, 3));
   const sim = c.account === 'sim';
   const prof = c.profiles?.[c.profileIndex];
-  const real = c.profiles === null ? 'reading ~/.aws/config…' : c.profiles.length === 0 ? 'no profiles in ~/.aws/config' : `profile ${prof?.name ?? 'default'}${c.profiles.length > 1 ? ' ←→' : ''}`;
+  const real = c.profiles === null ? (sim ? '' : ' (reading ~/.aws/config…)') : c.profiles.length === 0 ? ' (no profiles in ~/.aws/config)' : ` (profile ${prof?.name ?? 'default'}${c.profiles.length > 1 ? ' ←→' : ''})`;
   footer.push([
     { text: ' Account: ', style: { bold: true } },
     { text: sim ? '● ' : '○ ', style: sim ? { color: 'green' } : { dim: true } },
     { text: 'simulated', style: sim ? { bold: true } : { dim: true } },
     { text: '   ' },
     { text: sim ? '○ ' : '● ', style: sim ? { dim: true } : { color: 'green' } },
-    { text: `real AWS account (${real})`, style: sim ? { dim: true } : { bold: true } },
-    { text: '   a to change', style: { dim: true } },
+    { text: `real AWS account${real}`, style: sim ? { dim: true } : { bold: true } },
+    { text: '  (a)', style: { dim: true } },
   ]);
   const listH = Math.max(2, height - footer.length - 1);
   const perEntry = 3;
@@ -110,7 +113,8 @@ function Catalog({ s, height }: { s: AppState; height: number }) {
 function UpperPane({ s, height }: { s: AppState; height: number }) {
   const lab = s.lab!;
   const L = layoutOf(s);
-  const sideW = L.stepsWidth;
+  // the why, map and solution panels take the whole width
+  const sideW = lab.panel === 'step' ? L.stepsWidth : 0;
   const mainW = s.size.columns - (sideW ? sideW + 2 : 0) - 1;
   const { body, footer } = useMemo(() => panelRows(s, mainW), [lab, mainW, s.color]);
   const footRows = footer.slice(-Math.max(0, Math.floor(height / 2)));
@@ -146,8 +150,9 @@ function ShellPaneView({ s, height, top, active }: { s: AppState; height: number
   const w = s.size.columns - 1;
   const sh = s.shell;
   const vp = useMemo(() => shellViewport(sh.lines, w, height, sh.scroll), [sh.lines, w, height, sh.scroll]);
-  const prompt = sh.continuation !== null ? '> ' : sh.prompt;
-  const line = inputLine(prompt, sh.editor.chars, sh.editor.cursor, w);
+  const prompt = sh.ask ? sh.ask.question : sh.continuation !== null ? '> ' : sh.prompt;
+  const chars = sh.ask?.secret ? sh.editor.chars.map(() => '*') : sh.editor.chars;
+  const line = inputLine(prompt, chars, sh.editor.cursor, w);
   const { setCursorPosition } = useCursor();
   setCursorPosition(active ? { x: line.cursorX, y: top + 1 + height } : undefined);
   return (

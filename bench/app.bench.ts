@@ -1,0 +1,198 @@
+// The tutor's speed as a learner feels it.
+//  app.first_frame_ms_p50: process start → the lab catalog drawn, in a pseudo-terminal
+//    (script(1)), the built app (`node bin/iamlab.js`). Baseline: a minimal Ink "hello"
+//    bundled the same way, in the same pseudo-terminal, in the same run.
+//  app.keypress_ms_p95: a key typed into the shell pane → the redrawn frame written to the
+//    terminal, with 1,000 lines of scrollback; the real App, reducer and Ink renderer
+//    (not debug mode: Ink's own throttle and log-update are in the path). Baseline: the same
+//    with an empty scrollback.
+import { spawn, spawnSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { percentile, type Bench } from './harness.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+function ensureBuilt(): void {
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
+  if (r.status !== 0) throw new Error(`build failed: ${r.stderr.toString()}`);
+}
+
+/** Milliseconds from spawning `cmd` in a pseudo-terminal until its output matches `marker`. */
+function timeToMarker(cmd: string, marker: RegExp, env: NodeJS.ProcessEnv, timeoutMs = 10_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('script', ['-qfec', `stty cols 80 rows 24; ${cmd}`, '/dev/null'], { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let done = false;
+    const finish = (err?: Error, ms?: number) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      if (err) reject(err);
+      else resolve(ms!);
+    };
+    const timer = setTimeout(() => finish(new Error(`no ${marker} within ${timeoutMs} ms; output: ${out.slice(-300)}`)), timeoutMs);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      if (marker.test(out)) finish(undefined, performance.now() - t0);
+    });
+    child.on('error', (e) => finish(e));
+  });
+}
+
+async function firstFrame(): Promise<import('./harness.js').BenchResult> {
+  ensureBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'iamlab-bench-app-'));
+  try {
+    // the baseline: a minimal Ink app, bundled like ours
+    writeFileSync(join(dir, 'hello.mjs'), "import React from 'react'; import { render, Text } from 'ink'; render(React.createElement(Text, null, 'hello-ink-ready'));\n");
+    writeFileSync(join(dir, 'stub.mjs'), 'export default {};\n');
+    const { build } = await import('esbuild');
+    await build({
+      entryPoints: [join(dir, 'hello.mjs')],
+      outfile: join(dir, 'hello.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      nodePaths: [join(ROOT, 'node_modules')],
+      define: { 'process.env.NODE_ENV': '"production"' },
+      alias: { 'react-devtools-core': join(dir, 'stub.mjs') },
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      logLevel: 'error',
+    });
+    const env = { ...process.env, CI: 'false', TERM: 'xterm-256color', IAMLAB_HOME: join(dir, 'home') };
+    delete env.NO_COLOR;
+    const app = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'bin/iamlab.js'))}`;
+    const hello = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(dir, 'hello.js'))}`;
+    const appMarker = /\d+ steps · not started|continue|✓ complete/;
+    // warm the file cache, then alternate so both see the same machine state
+    await timeToMarker(app, appMarker, env);
+    await timeToMarker(hello, /hello-ink-ready/, env);
+    const a: number[] = [];
+    const h: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      a.push(await timeToMarker(app, appMarker, env));
+      h.push(await timeToMarker(hello, /hello-ink-ready/, env));
+    }
+    const nodeOnly: number[] = [];
+    for (let i = 0; i < 5; i++) nodeOnly.push(await timeToMarker(`${JSON.stringify(process.execPath)} -e "console.log('node-ready')"`, /node-ready/, env));
+    return {
+      value: percentile(a, 50),
+      unit: 'ms',
+      better: 'lower',
+      baseline: { name: 'Ink hello bundle, same PTY', value: percentile(h, 50) },
+      aim: 200,
+      note: `node -e alone ${percentile(nodeOnly, 50).toFixed(0)} ms; p90 ${percentile(a, 90).toFixed(0)} ms`,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+class FakeStdout extends EventEmitter {
+  isTTY = true;
+  columns = 80;
+  rows = 24;
+  writes = 0;
+  onWrite: (() => void) | undefined;
+  write(_s: string): boolean {
+    this.writes++;
+    this.onWrite?.();
+    return true;
+  }
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private queue: string[] = [];
+  setRawMode(): void {}
+  setEncoding(): void {}
+  ref(): void {}
+  unref(): void {}
+  resume(): void {}
+  pause(): void {}
+  read(): string | null {
+    return this.queue.shift() ?? null;
+  }
+  type(s: string): void {
+    this.queue.push(s);
+    this.emit('readable');
+  }
+}
+
+async function keypressWith(scrollback: number): Promise<number[]> {
+  const React = (await import('react')).default;
+  const { render } = await import('ink');
+  const { App } = await import('../src/app/ui/App.js');
+  const { Runner } = await import('../src/app/runner.js');
+  const { AppController } = await import('../src/app/controller.js');
+  const { initialState, reducer } = await import('../src/app/state.js');
+  const home = mkdtempSync(join(tmpdir(), 'iamlab-bench-keys-'));
+  const controller = new AppController({ home });
+  const labs = await controller.catalog();
+  const first = labs.find((l) => !l.error);
+  if (!first) throw new Error('no lab to open');
+  let s = initialState({ columns: 80, rows: 24 });
+  s = reducer(s, { type: 'intents-taken', ids: s.intents.map((i) => i.id) });
+  s = reducer(s, { type: 'lab-opened', lab: await controller.open(first.id, 'sim') });
+  const out = Array.from({ length: scrollback }, (_, i) => `{"Arn": "arn:aws:iam::123456789012:role/role-${i}", "RoleName": "role-${i}"}`).join('\n');
+  s = reducer(s, { type: 'run-done', line: 'x', output: { stdout: out, stderr: '', exitCode: 0 }, snap: await controller.snapshot() });
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  const inst = render(React.createElement(App, { init: s, runner: new Runner(controller), toastMs: 0 }), {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    debug: false,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  const times: number[] = [];
+  const keys = 'aws iam list-roles --query Roles[].Arn ';
+  for (let i = 0; i < 240; i++) {
+    const ch = i % 40 === 39 ? '\x7f' : keys[i % keys.length]!;
+    const t = await new Promise<number>((resolve) => {
+      const t0 = performance.now();
+      stdout.onWrite = () => {
+        stdout.onWrite = undefined;
+        resolve(performance.now() - t0);
+      };
+      stdin.type(ch);
+    });
+    times.push(t);
+    await new Promise((r) => setTimeout(r, 40)); // a fast typist: 25 keys a second
+  }
+  inst.unmount();
+  await controller.closeLab();
+  rmSync(home, { recursive: true, force: true });
+  return times.slice(20);
+}
+
+async function keypress(): Promise<import('./harness.js').BenchResult> {
+  const empty = await keypressWith(0);
+  const full = await keypressWith(1000);
+  return {
+    value: percentile(full, 95),
+    unit: 'ms',
+    better: 'lower',
+    baseline: { name: 'same, empty scrollback', value: percentile(empty, 95) },
+    aim: 16,
+    note: `p50 ${percentile(full, 50).toFixed(2)} ms, 220 keys at 25/s, 80×24`,
+  };
+}
+
+export const benches: Bench[] = [
+  { name: 'app.first_frame_ms_p50', run: firstFrame },
+  { name: 'app.keypress_ms_p95', run: keypress },
+];
