@@ -1,0 +1,403 @@
+// The shell's own commands: environment (export, unset, env, echo, printf), files in the
+// workspace (ls, cat, rm, touch, mkdir, edit), explain, help, history, mfa-code, jq, grep,
+// and a few conveniences.
+
+import { spawnSync } from 'node:child_process';
+import { renderExplanation } from '../policy/index.js';
+import { runJq } from './jq.js';
+import type { ShellSession } from './session.js';
+import type { CommandOutput } from './types.js';
+
+export interface BuiltinContext {
+  session: ShellSession;
+  /** the environment of this command (exports plus NAME=value prefixes) */
+  env: Record<string, string>;
+  stdin?: string;
+  /** stdout goes into a pipe */
+  piped: boolean;
+  interactiveEditor: boolean;
+}
+
+export interface Builtin {
+  help: string;
+  run(args: string[], ctx: BuiltinContext): Promise<CommandOutput>;
+}
+
+const ok = (stdout = ''): CommandOutput => ({ stdout, stderr: '', exitCode: 0 });
+const fail = (stderr: string, exitCode = 1): CommandOutput => ({ stdout: '', stderr, exitCode });
+
+const SECRET_VARS = /^(AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|AWS_SECURITY_TOKEN)$/;
+
+function redact(name: string, value: string, real: boolean): string {
+  if (!real || !SECRET_VARS.test(name)) return value;
+  return `****${value.slice(-4)} (hidden in real-account mode)`;
+}
+
+function bashQuote(v: string): string {
+  return `"${v.replace(/(["\\$`])/g, '\\$1')}"`;
+}
+
+function echoEscapes(s: string): string {
+  return s.replace(/\\(n|t|r|\\|a|b|e|f|v|0[0-7]{0,3})/g, (_m, c: string) => {
+    const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v' };
+    if (c.startsWith('0')) return String.fromCharCode(parseInt(c.slice(1) || '0', 8));
+    return map[c] ?? c;
+  });
+}
+
+function printf(args: string[]): string {
+  const [fmt, ...rest] = args;
+  if (fmt === undefined) return '';
+  let out = '';
+  let i = 0;
+  do {
+    out += echoEscapes(fmt).replace(/%([sdi%])/g, (_m, c: string) => {
+      if (c === '%') return '%';
+      const v = rest[i++] ?? '';
+      return c === 's' ? v : String(parseInt(v, 10) || 0);
+    });
+  } while (i < rest.length && /%[sdi]/.test(fmt));
+  return out;
+}
+
+function fmtDate(d: Date): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}
+
+export const BUILTINS: Record<string, Builtin> = {
+  export: {
+    help: 'export NAME=value … — set environment variables for the next commands (AWS_ACCESS_KEY_ID, AWS_PROFILE …)',
+    async run(args, { session }) {
+      const st = session.state;
+      const list = args.filter((a) => !/^-[pn]$/.test(a));
+      if (list.length === 0) {
+        const real = session.mode === 'real';
+        return ok(
+          Object.entries(st.env)
+            .map(([k, v]) => `declare -x ${k}=${bashQuote(redact(k, v, real))}\n`)
+            .join(''),
+        );
+      }
+      let err = '';
+      for (const a of list) {
+        const eq = a.indexOf('=');
+        const name = eq < 0 ? a : a.slice(0, eq);
+        if (!session.isName(name)) {
+          err += `iamlab: export: \`${a}': not a valid identifier\n`;
+          continue;
+        }
+        if (eq < 0) {
+          const v = st.vars?.[name];
+          if (v !== undefined) {
+            st.env[name] = v;
+            delete st.vars![name];
+          }
+          continue;
+        }
+        st.env[name] = a.slice(eq + 1);
+        if (st.vars) delete st.vars[name];
+      }
+      return err ? fail(err) : ok();
+    },
+  },
+  unset: {
+    help: 'unset NAME … — remove variables (unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN switches back)',
+    async run(args, { session }) {
+      for (const a of args) {
+        if (a.startsWith('-')) continue;
+        delete session.state.env[a];
+        if (session.state.vars) delete session.state.vars[a];
+      }
+      return ok();
+    },
+  },
+  env: {
+    help: 'env — the exported variables',
+    async run(args, { session, env }) {
+      if (args.length) return fail('iamlab: env: running a command under env is not supported; use NAME=value command\n');
+      const real = session.mode === 'real';
+      return ok(Object.entries(env).map(([k, v]) => `${k}=${redact(k, v, real)}\n`).join(''));
+    },
+  },
+  printenv: {
+    help: 'printenv [NAME] — print one or all exported variables',
+    async run(args, { session, env }) {
+      const real = session.mode === 'real';
+      if (args.length === 0) return ok(Object.entries(env).map(([k, v]) => `${k}=${redact(k, v, real)}\n`).join(''));
+      const vals = args.map((a) => env[a]);
+      return { stdout: vals.filter((v, i) => v !== undefined && args[i]).map((v, i) => `${redact(args[i]!, v!, real)}\n`).join(''), stderr: '', exitCode: vals.every((v) => v !== undefined) ? 0 : 1 };
+    },
+  },
+  echo: {
+    help: 'echo [-n] [-e] TEXT — print text ($VAR expands)',
+    async run(args) {
+      let newline = true;
+      let escapes = false;
+      let i = 0;
+      while (i < args.length && /^-[neE]+$/.test(args[i]!)) {
+        if (args[i]!.includes('n')) newline = false;
+        if (args[i]!.includes('e')) escapes = true;
+        if (args[i]!.includes('E')) escapes = false;
+        i++;
+      }
+      const text = args.slice(i).join(' ');
+      return ok((escapes ? echoEscapes(text) : text) + (newline ? '\n' : ''));
+    },
+  },
+  printf: {
+    help: 'printf FORMAT [ARG…] — formatted output (%s, %d, \\n)',
+    async run(args) {
+      return ok(printf(args));
+    },
+  },
+  clear: {
+    help: 'clear — clear the screen',
+    async run() {
+      return ok('\x1b[H\x1b[2J\x1b[3J');
+    },
+  },
+  ls: {
+    help: 'ls [-l] [PATH] — files in the workspace',
+    async run(args, { session }) {
+      const long = args.some((a) => /^-\w*l/.test(a));
+      const paths = args.filter((a) => !a.startsWith('-'));
+      let out = '';
+      let err = '';
+      for (const p of paths.length ? paths : ['.']) {
+        try {
+          const entries = session.workspace.list(p);
+          if (paths.length > 1) out += `${p}:\n`;
+          for (const e of entries) {
+            out += long ? `${e.dir ? 'd' : '-'}rw-r--r-- ${String(e.size).padStart(8)} ${e.mtime.toISOString().slice(0, 16).replace('T', ' ')} ${e.name}${e.dir ? '/' : ''}\n` : `${e.name}${e.dir ? '/' : ''}\n`;
+          }
+        } catch (e) {
+          err += `ls: ${(e as Error).message}\n`;
+        }
+      }
+      return { stdout: out, stderr: err, exitCode: err ? 2 : 0 };
+    },
+  },
+  cat: {
+    help: "cat FILE … — show files; cat > FILE <<'EOF' … EOF writes one",
+    async run(args, { session, stdin }) {
+      const files = args.filter((a) => a !== '-');
+      if (files.length === 0) return ok(stdin ?? '');
+      let out = '';
+      let err = '';
+      for (const f of files) {
+        try {
+          out += session.workspace.read(f).toString('utf8');
+        } catch (e) {
+          err += `cat: ${(e as Error).message}\n`;
+        }
+      }
+      return { stdout: out, stderr: err, exitCode: err ? 1 : 0 };
+    },
+  },
+  rm: {
+    help: 'rm [-r] [-f] FILE … — delete workspace files',
+    async run(args, { session }) {
+      const recursive = args.some((a) => /^-\w*[rR]/.test(a));
+      const force = args.some((a) => /^-\w*f/.test(a));
+      let err = '';
+      for (const f of args.filter((a) => !a.startsWith('-'))) {
+        try {
+          session.workspace.remove(f, recursive);
+        } catch (e) {
+          if (!(force && /No such file/.test((e as Error).message))) err += `rm: ${(e as Error).message}\n`;
+        }
+      }
+      return err ? fail(err) : ok();
+    },
+  },
+  touch: {
+    help: 'touch FILE — create an empty file',
+    async run(args, { session }) {
+      for (const f of args) if (!session.workspace.exists(f)) session.workspace.write(f, '');
+      return ok();
+    },
+  },
+  mkdir: {
+    help: 'mkdir [-p] DIR — create a folder in the workspace',
+    async run(args, { session }) {
+      for (const d of args.filter((a) => !a.startsWith('-'))) session.workspace.mkdir(d);
+      return ok();
+    },
+  },
+  pwd: {
+    help: 'pwd — the workspace folder',
+    async run(_args, { session }) {
+      return ok(`${session.workspace.dir}\n`);
+    },
+  },
+  cd: {
+    help: 'cd — this shell always works in the workspace folder',
+    async run(args) {
+      if (args.length === 0 || args[0] === '~' || args[0] === '.') return ok();
+      return fail('iamlab: cd: this shell stays in the workspace folder (file:// paths, ls and cat use it)\n');
+    },
+  },
+  edit: {
+    help: 'edit FILE — edit a workspace file with $EDITOR (on a terminal)',
+    async run(args, { session, env, interactiveEditor }) {
+      const f = args[0];
+      if (!f) return fail('usage: edit FILE\n', 2);
+      const abs = session.workspace.resolve(f);
+      if (!interactiveEditor) {
+        return fail(
+          `iamlab: edit needs a terminal. Write the file with a here-document instead:\n  cat > ${f} <<'EOF'\n  {\n    "Version": "2012-10-17",\n    "Statement": [ … ]\n  }\n  EOF\n`,
+        );
+      }
+      session.workspace.ensure();
+      const editor = env.VISUAL || env.EDITOR || process.env.VISUAL || process.env.EDITOR || 'vi';
+      const r = spawnSync(editor, [abs], { stdio: 'inherit', shell: process.platform === 'win32' });
+      if (r.error) return fail(`iamlab: edit: cannot start ${editor}: ${r.error.message}. Set EDITOR (export EDITOR=nano).\n`);
+      return { stdout: '', stderr: '', exitCode: r.status ?? 0 };
+    },
+  },
+  explain: {
+    help: 'explain — why the last AWS call was allowed or denied (which policies and statements decided)',
+    async run(_args, { session }) {
+      const e = session.lastExplanation();
+      if (!e) {
+        return fail(
+          session.mode === 'real'
+            ? 'iamlab: explanations come from the simulated account; in real-account mode AWS does not say why a call was denied.\n'
+            : 'iamlab: nothing to explain yet: run an aws command (or a console action) first.\n',
+        );
+      }
+      return ok(`${renderExplanation(e)}\n`);
+    },
+  },
+  history: {
+    help: 'history — the commands typed so far',
+    async run(args, { session }) {
+      const h = session.state.history;
+      if (args[0] === '-c') {
+        h.length = 0;
+        return ok();
+      }
+      const n = args[0] && /^\d+$/.test(args[0]) ? Number(args[0]) : h.length;
+      const start = Math.max(0, h.length - n);
+      return ok(
+        h
+          .slice(start)
+          .map((line, i) => `${String(start + i + 1).padStart(5)}  ${line.replace(/\n/g, '\n       ')}\n`)
+          .join(''),
+      );
+    },
+  },
+  'mfa-code': {
+    help: 'mfa-code SERIAL — the current code of a virtual MFA device (your phone app, in the simulation)',
+    async run(args, { session }) {
+      const serial = args[0];
+      if (!serial) return fail('usage: mfa-code <serial-number-arn>   e.g. mfa-code arn:aws:iam::123456789012:mfa/alice\n', 2);
+      if (!session.world) return fail('iamlab: mfa-code works on the simulated account only; use your authenticator app.\n');
+      try {
+        return ok(`${session.world.mfaCode(serial)}\n`);
+      } catch {
+        return fail(`iamlab: mfa-code: there is no virtual MFA device ${serial} (aws iam list-virtual-mfa-devices is not simulated; aws iam list-mfa-devices --user-name NAME shows a user's)\n`);
+      }
+    },
+  },
+  jq: {
+    help: 'jq [-r] FILTER — pick values out of JSON on stdin (paths like .Credentials.AccessKeyId)',
+    async run(args, { stdin }) {
+      if (stdin === undefined) return fail('jq: no input: pipe JSON into it, e.g. echo "$creds" | jq -r .AccessKeyId\n', 2);
+      const r = runJq(args, stdin);
+      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.code };
+    },
+  },
+  grep: {
+    help: 'grep [-i] [-v] PATTERN — filter lines of stdin',
+    async run(args, { stdin, session }) {
+      const flags = args.filter((a) => /^-[ivcE]+$/.test(a)).join('');
+      const rest = args.filter((a) => !/^-[ivcE]+$/.test(a));
+      const [pat, ...files] = rest;
+      if (pat === undefined) return fail('usage: grep [-i] [-v] PATTERN [FILE]\n', 2);
+      let text = stdin ?? '';
+      if (files.length) text = files.map((f) => session.workspace.read(f).toString('utf8')).join('');
+      let re: RegExp;
+      try {
+        re = new RegExp(pat, flags.includes('i') ? 'i' : '');
+      } catch {
+        return fail(`grep: invalid pattern: ${pat}\n`, 2);
+      }
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      const hits = lines.filter((l) => re.test(l) !== flags.includes('v'));
+      if (flags.includes('c')) return { stdout: `${hits.length}\n`, stderr: '', exitCode: hits.length ? 0 : 1 };
+      return { stdout: hits.map((l) => `${l}\n`).join(''), stderr: '', exitCode: hits.length ? 0 : 1 };
+    },
+  },
+  true: { help: 'true — succeed', run: async () => ok() },
+  false: { help: 'false — fail', run: async () => ({ stdout: '', stderr: '', exitCode: 1 }) },
+  date: {
+    help: "date — the simulated account's clock",
+    async run(_a, { session }) {
+      return ok(`${fmtDate(session.now())}\n`);
+    },
+  },
+  whoami: {
+    help: 'whoami — who the next aws command runs as (same as aws sts get-caller-identity, without a call)',
+    async run(_a, { session }) {
+      const id = await session.shellIdentity();
+      const c = session.state.console;
+      let out = id ? `CLI:     ${id.arn}  (credentials from ${id.source})\n` : 'CLI:     no working credentials\n';
+      if (session.world) out += `Console: ${c.active ? `${c.active.arn} ("${c.active.displayName}")` : c.signedIn ? c.signedIn.arn : 'not signed in'}\n`;
+      return ok(out);
+    },
+  },
+  exit: {
+    help: 'exit [N] — leave the shell',
+    async run(args, { session }) {
+      session.exitRequested = args[0] !== undefined && /^\d+$/.test(args[0]) ? Number(args[0]) : session.lastExitStatus;
+      return { stdout: '', stderr: '', exitCode: session.exitRequested };
+    },
+  },
+  help: {
+    help: 'help [COMMAND] — this list, or help on one command',
+    async run(args, { session }) {
+      const topic = args[0];
+      if (topic === 'aws') return ok('aws <service> <operation> [--param value …] [--output json|text|table|yaml] [--query …] [--profile P] [--region R]\n  aws help, aws <service> help, aws <service> <operation> help\n');
+      if (topic === 'console') return ok(CONSOLE_HELP);
+      if (topic) {
+        const b = BUILTINS[topic];
+        const r = session.registeredCommands().find(([n]) => n === topic);
+        if (b) return ok(`${b.help}\n`);
+        if (r) return ok(`${r[0]} — ${r[1]}\n`);
+        return fail(`iamlab: help: no help for ${topic}\n`);
+      }
+      const lines = [
+        'AWS',
+        '  aws <service> <operation> …   the AWS CLI v2 on the ' + (session.mode === 'sim' ? 'simulated account (iam, sts, s3, s3api, ec2, account)' : 'real account'),
+        '  aws configure [set|get|list]   profiles and keys (this shell has its own ~/.aws)',
+        '  console …                      the AWS Management Console, as commands (help console)',
+        '  explain                        why the last call was allowed or denied',
+        '',
+        'Shell',
+        ...Object.entries(BUILTINS)
+          .filter(([n]) => !['true', 'false', 'printf', 'printenv', 'touch', 'mkdir', 'pwd', 'cd', 'help', 'explain'].includes(n))
+          .map(([, b]) => `  ${b.help}`),
+        '  NAME=value cmd, $VAR, "$(cmd)", cmd1 && cmd2, cmd | jq, > file, <<EOF here-documents work as in bash',
+      ];
+      const reg = session.registeredCommands();
+      if (reg.length) lines.push('', 'Lab', ...reg.map(([n, h]) => `  ${n} — ${h}`));
+      return ok(`${lines.join('\n')}\n`);
+    },
+  },
+};
+
+export const CONSOLE_HELP = `console — the AWS Management Console's actions, as commands (simulated account)
+  console sign-in USER [--account ID] [--password P]   sign in as an IAM user (needs a console password)
+  console whoami                                       "Signed in as" / "Currently active as"
+  console switch-role --account ID --role-name NAME [--display-name TEXT] [--color red|blue|green|yellow|orange]
+  console switch-back                                  back to the signed-in user
+  console open s3|ec2|iam|account                      what that console page shows you now
+  console switch-role-link --role-name NAME [--account ID] [--display-name TEXT]
+  console revoke-sessions --role-name NAME             the role page's "Revoke active sessions"
+  console sign-out
+`;
