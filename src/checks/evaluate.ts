@@ -385,15 +385,17 @@ async function attachedLeaf(s: NonNullable<CheckSpec['attached']>, b: CheckBacke
     return has(att) ? fail(`${pname} is attached to ${ent.kind} ${ent.name}; it should not be.`, ev, vars) : pass(`${pname} is not attached to ${ent.kind} ${ent.name}, as required.`, ev, vars);
   }
   if (has(att)) return pass(`${pname} is attached to ${ent.kind} ${ent.name}.`, ev, vars);
-  // Where is it, then?
-  const elsewhere: string[] = [];
-  for (const u of await b.listUsers(a)) if (has(u.attached)) elsewhere.push(`user ${u.name}`);
-  for (const r of await b.listRoles(a)) if (has(r.attached)) elsewhere.push(`role ${r.name}`);
   if (ent.view.inline.some((p) => p.name === pname)) {
     return fail(`${ent.kind[0]!.toUpperCase() + ent.kind.slice(1)} ${ent.name} has an inline policy named ${pname}, but the step asks for the managed policy ${pname} to be attached (\`aws iam attach-${ent.kind}-policy\`).`, ev, vars, 'inline-instead-of-managed');
   }
-  if (elsewhere.length) {
-    return fail(`${pname} is attached to ${elsewhere.join(' and ')}, not to ${ent.kind} ${ent.name}.`, ev, { ...vars, found: elsewhere.join(', ') }, 'attached-to-wrong-entity');
+  // Nothing attached to the target, but the policy sits on another user or role: the usual slip.
+  if (!att.length) {
+    const elsewhere: string[] = [];
+    for (const u of await b.listUsers(a)) if (has(u.attached)) elsewhere.push(`user ${u.name}`);
+    for (const r of await b.listRoles(a)) if (has(r.attached)) elsewhere.push(`role ${r.name}`);
+    if (elsewhere.length) {
+      return fail(`${pname} is attached to ${elsewhere.join(' and ')}, not to ${ent.kind} ${ent.name}.`, ev, { ...vars, found: elsewhere.join(', ') }, 'attached-to-wrong-entity');
+    }
   }
   const other = att.length ? ` (attached to it: ${att.map((p) => p.name).join(', ')})` : '';
   const pol = await findPolicy(s.policy, a, b);
@@ -407,14 +409,15 @@ async function inlineLeaf(s: NonNullable<CheckSpec['inline']>, b: CheckBackend, 
   if (isOut(ent)) return ent;
   const inl = ent.view.inline;
   const who = `${ent.kind} ${ent.name}`;
+  const Who = who[0]!.toUpperCase() + who.slice(1);
   const ev: Evidence[] = inl.length ? inl.map((p) => ({ kind: 'read' as const, text: `${who} inline ${p.name}: ${docLines(p.document)}` })) : [{ kind: 'read', text: `${who}: no inline policies` }];
   const candidates = s.name ? inl.filter((p) => p.name === s.name) : inl;
-  if (s.exists === false) return candidates.length ? fail(`${who} has the inline policy ${candidates[0]!.name}; it should not.`, ev) : pass(`${who} has no such inline policy, as required.`, ev);
+  if (s.exists === false) return candidates.length ? fail(`${Who} has the inline policy ${candidates[0]!.name}; it should not.`, ev) : pass(`${Who} has no such inline policy, as required.`, ev);
   if (!candidates.length) {
     const attached = ent.view.attached.map((p) => p.name);
-    if (s.name && inl.length) return fail(`${who} has no inline policy named ${s.name} (its inline policies: ${inl.map((p) => p.name).join(', ')}).`, ev);
-    if (attached.length) return fail(`${who} has no inline policy${s.name ? ` named ${s.name}` : ''}; it has managed policies attached (${attached.join(', ')}), but this step asks for an inline policy (\`aws iam put-${ent.kind}-policy\`).`, ev, {}, 'managed-instead-of-inline');
-    return fail(`${who} has no inline policy yet. Add one with \`aws iam put-${ent.kind}-policy\`.`, ev, {}, 'no-inline-policy');
+    if (s.name && inl.length) return fail(`${Who} has no inline policy named ${s.name} (its inline policies: ${inl.map((p) => p.name).join(', ')}).`, ev);
+    if (attached.length) return fail(`${Who} has no inline policy${s.name ? ` named ${s.name}` : ''}; it has managed policies attached (${attached.join(', ')}), but this step asks for an inline policy (\`aws iam put-${ent.kind}-policy\`).`, ev, {}, 'managed-instead-of-inline');
+    return fail(`${Who} has no inline policy yet. Add one with \`aws iam put-${ent.kind}-policy\`.`, ev, {}, 'no-inline-policy');
   }
   for (const [want, effect] of [
     [s.allows, 'allow'],
@@ -434,7 +437,7 @@ async function inlineLeaf(s: NonNullable<CheckSpec['inline']>, b: CheckBackend, 
     }
   }
   const what = s.allows ? ` that allows ${s.allows.action} on ${s.allows.resource ?? '*'}` : s.denies ? ` that denies ${s.denies.action}` : '';
-  return pass(`${who} has an inline policy${what}.`, ev);
+  return pass(`${Who} has an inline policy${what}.`, ev);
 }
 
 // ------------------------------------------------------------------ trust
@@ -458,6 +461,17 @@ function trustPrincipals(doc: PolicyDocument, effect: 'Allow' | 'Deny'): TrustPr
     }
   }
   return out;
+}
+
+/** A named principal whose name is a near miss of the wanted one and that does not exist itself (so a typo, not another real principal). */
+async function nearMiss(named: TrustPrincipal[], w: PrincipalPattern, b: CheckBackend): Promise<TrustPrincipal | undefined> {
+  for (const t of named) {
+    const d = t.described;
+    if (!d || d.kind !== w.kind || d.accountId !== w.accountId || !d.name || !w.name || !closestName(w.name, [d.name], 3)) continue;
+    const exists = d.kind === 'user' ? await b.getUser(d.accountId, d.name) : d.kind === 'role' ? await b.getRole(d.accountId, d.name) : undefined;
+    if (!exists) return t;
+  }
+  return undefined;
 }
 
 async function trustLeaf(s: NonNullable<CheckSpec['trust']>, b: CheckBackend, ctx: CheckContext): Promise<Out> {
@@ -497,7 +511,7 @@ async function trustLeaf(s: NonNullable<CheckSpec['trust']>, b: CheckBackend, ct
     if (hit) continue;
     vars.expected = w.display;
     // Why not? A near miss (typo), the account instead of the user, or something else.
-    const near = named.find((p) => p.described && p.described.kind === w.kind && p.described.accountId === w.accountId && p.described.name && w.name && closestName(w.name, [p.described.name], 3));
+    const near = await nearMiss(named, w, b);
     if (near) {
       const nd = trustPrincipalDisplay(near, ctx.defaultAccount);
       return fail(`The trust policy of ${s.role} names ${nd} but not ${w.display} — a typo?`, ev, { ...vars, found: nd, closest: nd }, 'arn-typo');
@@ -547,7 +561,8 @@ function matchesReason(e: Explanation, reason: 'explicit' | 'implicit' | undefin
 
 function denialWords(e: Explanation): string {
   if (e.reason === 'explicit-deny') return `an explicit Deny in ${e.deniedBy.map((k) => KIND_WORDS[k] ?? k).join(' and ')} (${decidingText(e)})`;
-  return `no Allow (implicit deny: ${e.deniedBy.map((k) => KIND_WORDS[k] ?? k).join(' and ') || 'nothing'} allows it)`;
+  const kinds = e.deniedBy.map((k) => (KIND_WORDS[k] ?? k).replace(/^(an?|the) /, ''));
+  return `an implicit deny (no ${kinds.length ? kinds.join(' or ') : 'policy'} allows it)`;
 }
 
 async function decisionLeaf(s: NonNullable<CheckSpec['decision']>, b: CheckBackend, ctx: CheckContext): Promise<Out> {
@@ -625,7 +640,7 @@ async function explainAssumeDenial(p: PrincipalPattern, role: RoleView, e: Expla
   const sameAccount = p.accountId === role.accountId;
   const shown = allows.map((t) => trustPrincipalDisplay(t, ctx.defaultAccount));
   if (e.deniedBy.includes('trust') && !trustNamesP && !trustsAcct) {
-    const near = allows.find((t) => t.described?.kind === p.kind && t.described.accountId === p.accountId && p.name && t.described.name && closestName(p.name, [t.described.name], 3));
+    const near = await nearMiss(allows, p, b);
     if (near) return { message: `${head}: the trust policy names ${trustPrincipalDisplay(near, ctx.defaultAccount)}, not ${p.display} — a typo?`, diagnosis: 'arn-typo' };
     return {
       message: `${head}: the trust policy of ${role.name} does not allow ${p.display} (it allows ${shown.length ? shown.join(', ') : 'nobody'}).`,
@@ -800,6 +815,20 @@ async function identityLeaf(s: NonNullable<CheckSpec['identity']>, b: CheckBacke
 
 async function envLeaf(s: NonNullable<CheckSpec['env']>, b: CheckBackend, ctx: CheckContext): Promise<Out> {
   const want = resolvePrincipal(s.credentials_of, ctx);
+  if (s.profile !== undefined) {
+    if (!b.profileCredentials) return error(`Shell profiles cannot be read on this backend, so profile ${s.profile} cannot be checked here.`);
+    const c = await b.profileCredentials(s.profile);
+    const pname = s.profile === 'default' ? 'The default profile' : `Profile ${s.profile}`;
+    if (!c) return fail(`${pname} has no access keys. Configure it with \`aws configure${s.profile === 'default' ? '' : ` --profile ${s.profile}`}\`.`, [], { expected: want.display }, 'profile-empty');
+    const who = await b.whoIs(c);
+    const ev: Evidence[] = [{ kind: 'identity', text: `profile ${s.profile}: key ${c.accessKeyId} → ${who ? who.arn : 'not valid'}` }];
+    if (!who) return fail(`${pname} holds keys that are not valid (unknown, mistyped or deactivated): ${c.accessKeyId}.`, ev, { expected: want.display }, 'invalid-credentials');
+    if (!callerMatches(want, who.arn)) {
+      const found = shortArn(who.arn, ctx.defaultAccount);
+      return fail(`${pname} holds the keys of ${found}, not ${want.display}. Configure it with ${want.name ?? 'the right'}'s access key (\`aws configure\`).`, ev, { found, expected: want.display }, 'wrong-profile-keys');
+    }
+    return pass(`${pname} holds the keys of ${want.display}.`, ev);
+  }
   const env = await b.shellEnv();
   const ev: Evidence[] = [
     {
@@ -865,8 +894,7 @@ async function eventLeaf(s: NonNullable<CheckSpec['event']>, b: CheckBackend, ct
   }
   const how = HOW[act] ? ` — ${HOW[act]}` : '';
   if (!cands.length) {
-    const any = all.length ? '' : ' (no AWS calls at all yet)';
-    return fail(`Nobody has called ${s.action}${who} ${sinceWords}${any}${s.outcome === 'failure' ? '' : how}.`.replace('..', '.'), ev, vars, 'no-event');
+    return fail(`Nobody has called ${s.action}${who} ${sinceWords}${how}.`, ev, vars, 'no-event');
   }
   // The closest event: the one that passes the most criteria, in order.
   let best = cands[cands.length - 1]!;

@@ -146,7 +146,8 @@ const IdentityLeaf = z.strictObject({
 });
 
 const EnvLeaf = z.strictObject({
-  credentials_of: PrincipalRef.describe('the exported AWS_* credentials belong to this identity'),
+  credentials_of: PrincipalRef.describe('the exported AWS_* credentials (or, with profile, that profile\'s keys) belong to this identity'),
+  profile: str.optional().describe('check the keys stored in this shell profile (default, admin …) instead of the exported variables'),
 });
 
 const EventLeaf = z.strictObject({

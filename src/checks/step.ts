@@ -4,7 +4,18 @@
 import type { CheckSpec } from './spec.js';
 import type { CheckBackend, CheckResult, CheckStatus, Evidence } from './types.js';
 import { evaluateCheck, type CheckContext } from './evaluate.js';
-import { fillTemplate, accountVars } from './template.js';
+import { fillTemplate, accountVars, fillDeep } from './template.js';
+
+/** Checks with {account.KEY} filled in, cached per (check, accounts). */
+const filled = new WeakMap<object, Map<string, CheckSpec>>();
+function withAccounts(spec: CheckSpec, accounts: Record<string, string>): CheckSpec {
+  const key = JSON.stringify(accounts);
+  let m = filled.get(spec);
+  if (!m) filled.set(spec, (m = new Map()));
+  let out = m.get(key);
+  if (!out) m.set(key, (out = fillDeep(spec, accountVars(accounts))));
+  return out;
+}
 
 export interface StepLike {
   id: string;
@@ -46,7 +57,7 @@ export async function checkStepSpec(step: StepLike, backend: CheckBackend, ctx: 
   if (!spec) {
     return { stepId: step.id, title: step.title, status: 'pass', passed: true, message: 'Nothing to check: read and continue.', leaves: [], evidence: [], ...(step.why ? { why: step.why } : {}) };
   }
-  const res = await evaluateCheck(spec, backend, ctx);
+  const res = await evaluateCheck(withAccounts(spec, ctx.accounts), backend, ctx);
   const leaves = spec.all && res.children ? res.children : [res];
   const out: StepCheck = {
     stepId: step.id,
@@ -64,7 +75,7 @@ export async function checkStepSpec(step: StepLike, backend: CheckBackend, ctx: 
   }
   if (res.status !== 'fail') return out;
   for (const d of step.diagnose ?? []) {
-    const m = await evaluateCheck(d.when, backend, ctx);
+    const m = await evaluateCheck(withAccounts(d.when, ctx.accounts), backend, ctx);
     if (m.status === 'pass') {
       const failing = firstFailing(res);
       out.message = fillTemplate(d.say, { ...accountVars(ctx.accounts), why: failing?.message ?? res.message });

@@ -41,8 +41,10 @@ export interface CheckResult {
 export interface EventMark {
   /** ISO time on the backend's clock (sim: world clock; real: wall clock). */
   at: string;
-  /** Sim only: number of audit events at that moment (exact, independent of clock resolution). */
+  /** Sim only: number of audit events at that moment. */
   seq?: number;
+  /** Sim only: id of the last audit event at that moment (exact, independent of clock resolution). */
+  id?: string;
 }
 
 export interface AccountView {
@@ -221,6 +223,8 @@ export interface CheckBackend {
   shellIdentity(): Awaitable<ShellIdentityView>;
   /** The AWS_* variables exported in the shell (env checks need the values to ask whoIs). */
   shellEnv(): Awaitable<ShellEnvView>;
+  /** The static keys a named shell profile holds (optional: backends without profiles leave it out). */
+  profileCredentials?(profile: string): Awaitable<Credentials | undefined>;
   /** The static credentials the next `aws` command would sign with (env, else the profile's keys). */
   shellCredentials(): Awaitable<{ credentials?: Credentials; source: string }>;
   /** The console (sim: the shell's console state; real mode: none → undefined). */

@@ -1,8 +1,128 @@
-// Placeholder until labs land; replaced by its own issue's work.
-const notYet = async (_o: Record<string, unknown>): Promise<number> => {
-  process.stderr.write('iamlab: this command is not available yet.\n');
-  return 2;
-};
-export const labsCommand = notYet;
-export const checkCommand = notYet;
-export const resetCommand = notYet;
+// `iamlab labs`, `iamlab check <lab>` and `iamlab reset <lab>` (called by src/cli.ts).
+import { createInterface } from 'node:readline/promises';
+import { loadLabs, loadLab, LabLoadError, LabNotFoundError, defaultLabsDir } from './loader.js';
+import { ProgressStore } from './progress.js';
+import { openLab, LabNotReadyError } from './session.js';
+import type { StepCheck } from '../checks/step.js';
+
+const MARK: Record<string, string> = { pass: '✓ PASS', fail: '✗ FAIL', pending: '… WAIT', error: '! ERROR' };
+
+function err(msg: string): void {
+  process.stderr.write(`iamlab: ${msg.replace(/\n/g, '\n  ')}\n`);
+}
+
+/** Known lab problems → a message and exit code 2; anything else is a bug and propagates. */
+function userError(e: unknown): number | undefined {
+  if (e instanceof LabNotFoundError || e instanceof LabLoadError || e instanceof LabNotReadyError) {
+    err(e.message);
+    return 2;
+  }
+  if (e instanceof Error && (e.name === 'LabSetupError' || e.name === 'WorldSnapshotError')) {
+    err(e.message);
+    return 2;
+  }
+  return undefined;
+}
+
+export async function labsCommand(opts: { json?: boolean }): Promise<number> {
+  const { labs, errors } = loadLabs(defaultLabsDir());
+  const store = new ProgressStore();
+  for (const w of store.warnings) err(w);
+  const rows = labs.map((l) => {
+    const p = store.get(l.id);
+    const done = p ? l.steps.filter((s) => p.steps[s.id]?.passed_at || p.steps[s.id]?.skipped).length : 0;
+    return {
+      id: l.id,
+      title: l.title,
+      seed: l.seed ?? null,
+      level: l.level,
+      minutes: l.minutes,
+      steps: l.steps.length,
+      progress: { started: !!p, done, total: l.steps.length, current: p ? p.current : null, finished: !!p && p.current === null },
+    };
+  });
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ labs: rows, errors: errors.map((e) => ({ file: e.file, message: e.message })) }, null, 2) + '\n');
+  } else {
+    const w = Math.max(...rows.map((r) => r.id.length), 2);
+    const lines = rows.map((r) => {
+      const prog = r.progress.finished ? '✓ done' : r.progress.started ? `${r.progress.done}/${r.progress.total} done` : 'not started';
+      return `  ${r.id.padEnd(w)}  ${prog.padEnd(11)}  ${r.title}  (${r.steps} steps, ~${r.minutes} min, ${r.level})`;
+    });
+    process.stdout.write(`Labs:\n${lines.join('\n')}\n\nStart one with: iamlab start <lab>   or   iamlab shell --lab <lab>\n`);
+  }
+  for (const e of errors) err(`this lab could not be loaded:\n${e.message}`);
+  return 0;
+}
+
+export async function checkCommand(opts: { lab: string; json?: boolean; real?: boolean; profile?: string | undefined; region?: string | undefined }): Promise<number> {
+  if (opts.real) {
+    err('checking a lab against a real AWS account is not available in this build yet; run `iamlab check ' + opts.lab + '` for the simulated account.');
+    return 2;
+  }
+  let results: StepCheck[];
+  let title: string;
+  let started: boolean;
+  try {
+    const s = await openLab(opts.lab, { readOnly: true, realTime: false });
+    for (const w of s.warnings) err(w);
+    started = !!new ProgressStore().get(opts.lab);
+    title = s.lab.title;
+    results = await s.checkAll();
+  } catch (e) {
+    const code = userError(e);
+    if (code !== undefined) return code;
+    throw e;
+  }
+  const allPass = results.every((r) => r.passed);
+  if (opts.json) {
+    process.stdout.write(
+      JSON.stringify({ lab: opts.lab, steps: results.map((r) => ({ id: r.stepId, title: r.title, passed: r.passed, status: r.status, message: r.message })) }, null, 2) + '\n',
+    );
+    return allPass ? 0 : 1;
+  }
+  const idw = Math.max(4, ...results.map((r) => r.stepId.length));
+  const pad = ' '.repeat(3 + 2 + idw + 2 + 8);
+  const lines = [`${opts.lab} — ${title}${started ? '' : ' (not started yet: checking a fresh world)'}`, '', ` #  ${'step'.padEnd(idw)}  result  title / what is missing`];
+  results.forEach((r, i) => {
+    lines.push(`${String(i + 1).padStart(2)}  ${r.stepId.padEnd(idw)}  ${MARK[r.status]!.padEnd(6)}  ${r.title}`);
+    if (!r.passed) lines.push(`${pad}${r.message}`);
+  });
+  const n = results.filter((r) => r.passed).length;
+  lines.push('', allPass ? `All ${results.length} steps pass.` : `${n} of ${results.length} steps pass.`);
+  process.stdout.write(lines.join('\n') + '\n');
+  return allPass ? 0 : 1;
+}
+
+export async function resetCommand(opts: { lab: string; yes?: boolean }): Promise<number> {
+  try {
+    loadLab(opts.lab);
+  } catch (e) {
+    const code = userError(e);
+    if (code !== undefined) return code;
+    throw e;
+  }
+  if (!opts.yes) {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      err(`reset deletes lab ${opts.lab}'s simulated account, shell state, workspace files and progress. Not on a terminal, so not asking: run \`iamlab reset ${opts.lab} --yes\`.`);
+      return 2;
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = await rl.question(`Reset lab ${opts.lab}? This deletes its simulated account, shell state, workspace files and progress. [y/N] `);
+    rl.close();
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      process.stdout.write('Nothing was changed.\n');
+      return 1;
+    }
+  }
+  try {
+    const s = await openLab(opts.lab, { fresh: true });
+    for (const w of s.warnings) err(w);
+    process.stdout.write(`Lab ${opts.lab} was reset: a fresh world, progress cleared, back at step 1 (${s.lab.steps[0]!.title}).\n`);
+    return 0;
+  } catch (e) {
+    const code = userError(e);
+    if (code !== undefined) return code;
+    throw e;
+  }
+}

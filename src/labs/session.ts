@@ -1,0 +1,566 @@
+// A lab in progress: its world, the shell on it, progress, and the step rules. The shell
+// (`iamlab shell --lab`), the app, `iamlab check` and `iamlab serve` all open a lab through
+// openLab(), so they share one world: <home>/labs/<id>/world.json, shell.json and workspace/.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SimBackend, World, WorldSnapshotError, loadWorldFile, saveWorldFile } from '../sim/index.js';
+import { ShellSession, type ShellResult, type ShellState } from '../shell/index.js';
+import { loadLab, defaultLabsDir } from './loader.js';
+import type { Lab, Step, Hint, Solution } from './schema.js';
+import { ProgressStore, emptyStep, moveAside, type LabProgress, type StepProgress } from './progress.js';
+import { buildWorld, labAccounts, type ShellStartState } from './world-build.js';
+import { SimCheckBackend } from '../checks/sim-backend.js';
+import { checkStepSpec, type StepCheck } from '../checks/step.js';
+import type { CheckBackend, EventMark } from '../checks/types.js';
+import type { CheckContext } from '../checks/evaluate.js';
+import { evaluateCheck } from '../checks/evaluate.js';
+import { runSolution, solutionVars } from './solution.js';
+import { fillTemplate } from '../checks/template.js';
+import { registerLabCommands } from './shell-commands.js';
+
+export interface OpenLabOptions {
+  /** Default: $IAMLAB_HOME, else conf's config directory. */
+  home?: string;
+  /** Default: the package's labs/ folder. */
+  labsDir?: string;
+  /** Rebuild the world and clear progress (what `iamlab reset` does). */
+  fresh?: boolean;
+  /** Never write anything (iamlab check). */
+  readOnly?: boolean;
+  /** Wall clock for progress timestamps (tests inject one). */
+  now?: () => Date;
+  /** The simulated clock follows the wall clock while the lab is open (default true; tests pass false). */
+  realTime?: boolean;
+  /** After a shell line passes the current step, move on to the next (default true). */
+  autoAdvance?: boolean;
+  /** Passed to the ShellSession. */
+  interactiveEditor?: boolean;
+  columns?: number;
+  color?: boolean;
+  prompt?: ConstructorParameters<typeof ShellSession>[0]['prompt'];
+}
+
+export interface LabRunResult extends ShellResult {
+  /** The current step's check after the line (when the lab has a current task step). */
+  step?: StepCheck;
+  /** Steps that passed because of this line, in order. */
+  passed?: StepCheck[];
+  /** The step that became current, if the lab moved on. */
+  advancedTo?: string;
+  /** True when the last step just passed. */
+  finished?: boolean;
+}
+
+export type HintReveal = { ok: true; hint: Hint; index: number; total: number; stepId: string } | { ok: false; reason: string; stepId?: string };
+
+export interface LabStatus {
+  lab: { id: string; title: string; version: string };
+  current: string | null;
+  finished: boolean;
+  steps: Array<{ id: string; title: string; kind: string; state: 'passed' | 'skipped' | 'current' | 'open' | 'locked'; attempts: number; hints_shown: string[]; passed_at?: string }>;
+}
+
+export class LabNotReadyError extends Error {
+  override name = 'LabNotReadyError';
+}
+
+const SECOND = 1000;
+function parseClock(s: string): number {
+  const m = /^\+(\d+)([smh])$/.exec(s)!;
+  return Number(m[1]) * (m[2] === 's' ? SECOND : m[2] === 'm' ? 60 * SECOND : 3600 * SECOND);
+}
+
+function atomicWrite(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+export async function openLab(labId: string, opts: OpenLabOptions = {}): Promise<LabSession> {
+  const lab = loadLab(labId, opts.labsDir ?? defaultLabsDir());
+  const store = new ProgressStore(opts.home, opts.now);
+  return new LabSession(lab, store, opts);
+}
+
+export class LabSession {
+  readonly lab: Lab;
+  world!: World;
+  backend!: SimBackend;
+  checks!: SimCheckBackend;
+  shell!: ShellSession;
+  progress: LabProgress;
+  readonly warnings: string[];
+  readonly paths: { home: string; dir: string; world: string; shell: string; workspace: string };
+  readonly accounts: Record<string, string>;
+  /** The last check of each step in this session (for hints chosen by a diagnosis). */
+  readonly lastChecks = new Map<string, StepCheck>();
+  private readonly now: () => Date;
+  private worldStamp = '';
+  private readonly opts: OpenLabOptions;
+
+  constructor(lab: Lab, private readonly store: ProgressStore, opts: OpenLabOptions = {}) {
+    this.lab = lab;
+    this.opts = opts;
+    this.now = opts.now ?? (() => new Date());
+    this.warnings = [...store.warnings];
+    const dir = store.labDir(lab.id);
+    this.paths = { home: store.home, dir, world: join(dir, 'world.json'), shell: join(dir, 'shell.json'), workspace: join(dir, 'workspace') };
+    this.accounts = labAccounts(lab.world);
+
+    if (opts.fresh) {
+      if (opts.readOnly) throw new Error('fresh and readOnly cannot go together');
+      for (const p of [this.paths.world, this.paths.shell]) rmSync(p, { force: true });
+      rmSync(this.paths.workspace, { recursive: true, force: true });
+      store.delete(lab.id);
+    }
+
+    let progress = opts.fresh ? undefined : store.get(lab.id);
+    this.warnings.push(...store.warnings.filter((w) => !this.warnings.includes(w)));
+    const { world, shell, rebuilt } = this.loadOrBuild(progress !== undefined);
+    this.attach(world, shell);
+    if (!progress || rebuilt) {
+      const first = lab.steps[0]!;
+      const mark = this.checks.mark();
+      progress = {
+        id: lab.id,
+        version: lab.version,
+        contentHash: lab.contentHash,
+        backend: 'sim',
+        started_at: this.now().toISOString(),
+        mark,
+        current: first.id,
+        steps: { [first.id]: { ...emptyStep(), started_at: this.now().toISOString(), mark } },
+        ...(progress?.vars ? { vars: progress.vars } : {}),
+      };
+    } else if (progress.contentHash !== lab.contentHash) {
+      this.warnings.push(`Lab ${lab.id} was updated (version ${progress.version} → ${lab.version}) since you started it; your progress was kept and every step is checked again.`);
+      progress.version = lab.version;
+      progress.contentHash = lab.contentHash;
+      if (progress.current && !lab.steps.some((s) => s.id === progress!.current)) progress.current = this.firstOpenStep(progress);
+    }
+    this.progress = progress;
+    if (!opts.readOnly) this.save();
+  }
+
+  // ---------------------------------------------------------------- world and shell
+
+  private loadOrBuild(hadProgress: boolean): { world: World; shell: ShellStartState | ShellState; rebuilt: boolean } {
+    const realTime = this.opts.realTime ?? true;
+    let world: World | undefined;
+    if (existsSync(this.paths.world)) {
+      try {
+        world = loadWorldFile(this.paths.world, { realTime });
+      } catch (e) {
+        if (!(e instanceof WorldSnapshotError)) throw e;
+        if (this.opts.readOnly) throw new LabNotReadyError(`${e.message} Run \`iamlab reset ${this.lab.id}\` to start the lab afresh (the damaged file is kept aside).`);
+        const aside = moveAside(this.paths.world, this.now());
+        this.warnings.push(`The simulated account of lab ${this.lab.id} (${this.paths.world}) could not be read: ${e.message.replace(/ The file was left unchanged\.$/, '')} It was kept as ${aside}; the lab's world was rebuilt from the start.`);
+      }
+    } else if (hadProgress) {
+      this.warnings.push(`Lab ${this.lab.id}: its world file ${this.paths.world} is missing; the world was rebuilt from the start.`);
+    }
+    if (!world) {
+      const built = buildWorld(this.lab, { realTime });
+      return { world: built.world, shell: built.shell, rebuilt: hadProgress };
+    }
+    let shell: ShellState | ShellStartState | undefined;
+    if (existsSync(this.paths.shell)) {
+      try {
+        const v = JSON.parse(readFileSync(this.paths.shell, 'utf8')) as ShellState;
+        if (!v || typeof v !== 'object' || typeof v.env !== 'object' || typeof v.credentials !== 'object' || typeof v.console !== 'object') throw new Error('not a shell state');
+        shell = v;
+      } catch (e) {
+        if (this.opts.readOnly) throw new LabNotReadyError(`The shell state ${this.paths.shell} of lab ${this.lab.id} is damaged (${(e as Error).message}). Run \`iamlab shell --lab ${this.lab.id}\` to repair it (the damaged file is kept aside).`);
+        const aside = moveAside(this.paths.shell, this.now());
+        this.warnings.push(`The shell state of lab ${this.lab.id} (${this.paths.shell}) was damaged and was kept as ${aside}. Your profiles were restored from the lab's starting identities; exported variables and history are gone.`);
+      }
+    }
+    if (!shell) shell = restartShell(this.lab, world);
+    return { world, shell, rebuilt: false };
+  }
+
+  private attach(world: World, state: ShellStartState | ShellState): void {
+    this.world = world;
+    this.backend = new SimBackend(world);
+    const st = state as ShellState;
+    st.history ??= [];
+    this.shell = new ShellSession({
+      backend: this.backend,
+      world,
+      workspaceDir: this.paths.workspace,
+      state: st,
+      interactiveEditor: this.opts.interactiveEditor ?? false,
+      ...(this.opts.columns ? { columns: this.opts.columns } : {}),
+      ...(this.opts.color !== undefined ? { color: this.opts.color } : {}),
+      ...(this.opts.prompt ? { prompt: this.opts.prompt } : {}),
+    });
+    this.checks = new SimCheckBackend(world, { accountKeys: this.accounts, shell: this.shell });
+    registerLabCommands(this);
+    this.worldStamp = this.stampOf(this.paths.world);
+  }
+
+  private stampOf(p: string): string {
+    try {
+      const s = statSync(p);
+      return `${s.mtimeMs}:${s.size}`;
+    } catch {
+      return '';
+    }
+  }
+
+  /**
+   * Pick up changes another process (iamlab serve, a second shell) saved since we loaded:
+   * reloads world.json and shell.json when they changed on disk. Returns true when it reloaded.
+   */
+  sync(): boolean {
+    const stamp = this.stampOf(this.paths.world);
+    if (!stamp || stamp === this.worldStamp) return false;
+    try {
+      const world = loadWorldFile(this.paths.world, { realTime: this.opts.realTime ?? true });
+      let state: ShellState = this.shell.state;
+      try {
+        state = JSON.parse(readFileSync(this.paths.shell, 'utf8')) as ShellState;
+      } catch {
+        /* keep ours */
+      }
+      this.attach(world, state);
+      const p = this.store.get(this.lab.id);
+      if (p) this.progress = p;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Writes world.json, shell.json and the progress record. */
+  save(): void {
+    if (this.opts.readOnly) return;
+    mkdirSync(this.paths.dir, { recursive: true });
+    saveWorldFile(this.paths.world, this.world);
+    atomicWrite(this.paths.shell, JSON.stringify(this.shell.state, null, 2) + '\n');
+    this.store.set(this.lab.id, this.progress);
+    this.worldStamp = this.stampOf(this.paths.world);
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  step(id: string): Step {
+    const s = this.lab.steps.find((x) => x.id === id);
+    if (!s) throw new LabNotReadyError(`lab ${this.lab.id} has no step '${id}' (steps: ${this.lab.steps.map((x) => x.id).join(', ')})`);
+    return s;
+  }
+
+  stepIndex(id: string): number {
+    return this.lab.steps.findIndex((s) => s.id === id);
+  }
+
+  currentStep(): Step | undefined {
+    return this.progress.current ? this.lab.steps.find((s) => s.id === this.progress.current) : undefined;
+  }
+
+  private sp(id: string): StepProgress {
+    let p = this.progress.steps[id];
+    if (!p) {
+      p = emptyStep();
+      this.progress.steps[id] = p;
+    }
+    return p;
+  }
+
+  private done(id: string): boolean {
+    const p = this.progress.steps[id];
+    return !!p && (!!p.passed_at || p.skipped);
+  }
+
+  private firstOpenStep(p: LabProgress): string | null {
+    for (const s of this.lab.steps) {
+      const x = p.steps[s.id];
+      if (!x || (!x.passed_at && !x.skipped)) return s.id;
+    }
+    return null;
+  }
+
+  /** The context a step's check is evaluated in. */
+  contextFor(step: Step): CheckContext {
+    const p = this.progress.steps[step.id];
+    const labMark = (this.progress.mark ?? { at: this.progress.started_at }) as EventMark;
+    const ans = p?.answer;
+    return {
+      accounts: this.accounts,
+      defaultAccount: Object.values(this.accounts)[0]!,
+      labMark,
+      stepMark: (p?.mark as EventMark | undefined) ?? labMark,
+      answers: typeof ans === 'string' ? { answer: ans } : ans ? { questions: ans } : {},
+    };
+  }
+
+  /** Check one step now (default: the current one). A `fail` counts as an attempt when countAttempt (default true). */
+  async checkStep(id?: string, opts: { countAttempt?: boolean } = {}): Promise<StepCheck> {
+    const step = id ? this.step(id) : this.currentStep();
+    if (!step) throw new LabNotReadyError(`every step of ${this.lab.id} is done — nothing to check (use \`lab status\`, or \`iamlab reset ${this.lab.id}\` to start again)`);
+    const res = await checkStepSpec(step as never, this.checks, this.contextFor(step));
+    this.lastChecks.set(step.id, res);
+    const sp = this.sp(step.id);
+    if (res.status === 'fail' && (opts.countAttempt ?? true)) sp.attempts++;
+    if (res.passed && !sp.passed_at) sp.passed_at = this.now().toISOString();
+    return res;
+  }
+
+  /** Every step, recomputed from the world; attempts are not counted. */
+  async checkAll(): Promise<StepCheck[]> {
+    const out: StepCheck[] = [];
+    for (const s of this.lab.steps) {
+      const res = await checkStepSpec(s as never, this.checks, this.contextFor(s));
+      this.lastChecks.set(s.id, res);
+      out.push(res);
+    }
+    return out;
+  }
+
+  private begin(id: string): void {
+    const step = this.step(id);
+    if (step.clock) this.world.clock.advance(parseClock(step.clock));
+    const sp = this.sp(id);
+    sp.started_at = this.now().toISOString();
+    sp.mark = this.checks.mark();
+    this.progress.current = id;
+  }
+
+  /** Move past the current step; refused unless it passes now (or was skipped). */
+  async advance(): Promise<{ ok: true; step?: Step } | { ok: false; reason: string }> {
+    const cur = this.currentStep();
+    if (!cur) return { ok: false, reason: 'every step is done' };
+    const sp = this.sp(cur.id);
+    if (!sp.skipped) {
+      const res = await this.checkStep(cur.id, { countAttempt: false });
+      if (!res.passed) return { ok: false, reason: `step "${cur.title}" has not passed yet: ${res.message} (use \`lab skip\` to skip it)` };
+    }
+    return { ok: true, ...this.moveOn(cur.id) };
+  }
+
+  private moveOn(fromId: string): { step?: Step } {
+    const i = this.stepIndex(fromId);
+    const next = this.lab.steps.slice(i + 1).find((s) => !this.done(s.id)) ?? this.lab.steps.slice(0, i).find((s) => !this.done(s.id));
+    if (!next) {
+      this.progress.current = null;
+      this.progress.finished_at ??= this.now().toISOString();
+      return {};
+    }
+    this.begin(next.id);
+    return { step: next };
+  }
+
+  /** Go to a step: an earlier one to redo it, or a later one whose predecessors are all passed or skipped. */
+  goTo(id: string): { ok: true } | { ok: false; reason: string } {
+    const i = this.stepIndex(id);
+    if (i < 0) return { ok: false, reason: `there is no step '${id}'` };
+    const blocked = this.lab.steps.slice(0, i).find((s) => !this.done(s.id));
+    if (blocked) return { ok: false, reason: `step "${blocked.title}" (${blocked.id}) has not passed yet — pass it or skip it first` };
+    this.begin(id);
+    this.save();
+    return { ok: true };
+  }
+
+  /** Run one shell line, then check the current step; on pass record it and (by default) move on. */
+  async run(line: string): Promise<LabRunResult> {
+    this.sync();
+    const r: LabRunResult = await this.shell.run(line);
+    if (this.progress.current && line.trim()) await this.autoCheck(r);
+    this.save();
+    return r;
+  }
+
+  private async autoCheck(r: LabRunResult): Promise<void> {
+    const passed: StepCheck[] = [];
+    for (let guard = 0; guard < this.lab.steps.length; guard++) {
+      const cur = this.currentStep();
+      if (!cur || (cur.kind ?? 'task') !== 'task') break;
+      const res = await this.checkStep(cur.id, { countAttempt: false });
+      r.step = res;
+      if (!res.passed) break;
+      passed.push(res);
+      if (this.opts.autoAdvance === false) break;
+      const next = this.moveOn(cur.id);
+      if (next.step) r.advancedTo = next.step.id;
+      else {
+        r.finished = true;
+        break;
+      }
+    }
+    if (passed.length) r.passed = passed;
+  }
+
+  /** The next hint of a step (default current), respecting its gating; recorded in hints_shown. */
+  hint(id?: string): HintReveal {
+    const step = id ? this.step(id) : this.currentStep();
+    if (!step) return { ok: false, reason: 'every step is done' };
+    const hints = step.hints ?? [];
+    if (!hints.length) return { ok: false, reason: 'this step has no hints', stepId: step.id };
+    const sp = this.sp(step.id);
+    const elapsed = sp.started_at ? (this.now().getTime() - Date.parse(sp.started_at)) / 1000 : Infinity;
+    const open = (h: Hint) => !h.after || ((h.after.attempts === undefined || sp.attempts >= h.after.attempts) && (h.after.seconds === undefined || elapsed >= h.after.seconds));
+    const unseen = hints.filter((h) => !sp.hints_shown.includes(h.id));
+    if (!unseen.length) return { ok: false, reason: `all ${hints.length} hints of this step are shown (\`lab solution\` shows the solution)`, stepId: step.id };
+    const diagnosed = this.lastChecks.get(step.id)?.hint;
+    const pick = unseen.find((h) => h.id === diagnosed && open(h)) ?? unseen.find(open);
+    if (!pick) {
+      const g = unseen[0]!.after!;
+      const parts = [g.attempts !== undefined ? `after ${g.attempts} failed check${g.attempts === 1 ? '' : 's'} (${sp.attempts} so far)` : '', g.seconds !== undefined ? `after ${g.seconds} s on the step` : ''].filter(Boolean);
+      return { ok: false, reason: `the next hint opens ${parts.join(' or ')} — try \`lab check\` first`, stepId: step.id };
+    }
+    sp.hints_shown.push(pick.id);
+    this.save();
+    return { ok: true, hint: { ...pick, text: fillTemplate(pick.text, solutionVars(this.accounts, this.world.clock.now(), {})) }, index: hints.indexOf(pick) + 1, total: hints.length, stepId: step.id };
+  }
+
+  /**
+   * Answer a quiz or typed-answer step (default: the current step; for a quiz, the first question
+   * not yet answered right unless `question` names one). A wrong answer counts as an attempt.
+   */
+  async answer(text: string, o: { step?: string; question?: string } = {}): Promise<StepCheck & { question?: string; advancedTo?: string; finished?: boolean }> {
+    const step = o.step ? this.step(o.step) : this.currentStep();
+    if (!step) throw new LabNotReadyError('every step is done — there is nothing to answer');
+    const kind = step.kind ?? 'task';
+    if (kind !== 'quiz' && kind !== 'answer') throw new LabNotReadyError(`step "${step.title}" is not a question — do it in the shell and use \`lab check\``);
+    const sp = this.sp(step.id);
+    let question: string | undefined;
+    if (kind === 'quiz') {
+      const qs = step.questions ?? [];
+      if (o.question) {
+        if (!qs.some((q) => q.id === o.question)) throw new LabNotReadyError(`step ${step.id} has no question '${o.question}' (questions: ${qs.map((q) => q.id).join(', ')})`);
+        question = o.question;
+      } else {
+        const ctx = this.contextFor(step);
+        for (const q of qs) {
+          const r = await evaluateCheck({ answer: { ...q.accept, question: q.id } }, this.checks, ctx);
+          if (r.status !== 'pass') {
+            question = q.id;
+            break;
+          }
+        }
+        question ??= qs[qs.length - 1]!.id;
+      }
+      const prev = typeof sp.answer === 'object' ? sp.answer : {};
+      sp.answer = { ...prev, [question]: text };
+    } else {
+      sp.answer = text;
+    }
+    const res = await this.checkStep(step.id, { countAttempt: false });
+    // Only a wrong answer to *this* question is an attempt (an unanswered later question is not).
+    const own = kind === 'quiz' ? res.leaves.find((l) => l.id === question) : res.leaves[0];
+    if (own?.status === 'fail') sp.attempts++;
+    const out: StepCheck & { question?: string; advancedTo?: string; finished?: boolean } = { ...res, ...(question ? { question } : {}) };
+    if (kind === 'quiz' && own && !res.passed) {
+      out.message = own.status === 'pass' ? `${own.message} ${res.message}` : own.message;
+    }
+    if (res.passed && this.progress.current === step.id) {
+      const n = this.moveOn(step.id);
+      if (n.step) out.advancedTo = n.step.id;
+      else out.finished = true;
+    }
+    this.save();
+    return out;
+  }
+
+  /** The step's solution (placeholders for accounts filled in); records solution_viewed. */
+  viewSolution(id?: string): Solution & { stepId: string } {
+    const step = id ? this.step(id) : this.currentStep();
+    if (!step) throw new LabNotReadyError('every step is done');
+    if (!step.solution || step.solution.show === 'never') throw new LabNotReadyError(`step "${step.title}" has no solution to show`);
+    const sp = this.sp(step.id);
+    if (step.solution.show === 'after_pass' && !sp.passed_at) throw new LabNotReadyError('the solution of this step is shown after you pass it');
+    sp.solution_viewed = true;
+    this.save();
+    const v = solutionVars(this.accounts, this.world.clock.now(), {});
+    delete (v as Record<string, string>).now;
+    const fill = (s: string) => fillTemplate(s, v);
+    return {
+      stepId: step.id,
+      ...(step.solution.show ? { show: step.solution.show } : {}),
+      ...(step.solution.commands ? { commands: step.solution.commands.map((c) => (typeof c === 'string' ? fill(c) : { ...c, run: fill(c.run) })) } : {}),
+      ...(step.solution.files ? { files: Object.fromEntries(Object.entries(step.solution.files).map(([k, b]) => [k, fill(b)])) } : {}),
+      ...(step.solution.answers ? { answers: Object.fromEntries(Object.entries(step.solution.answers).map(([k, b]) => [k, fill(b)])) } : {}),
+    };
+  }
+
+  /**
+   * Skip the current step: run its solution through the shell (so later steps see a consistent
+   * world), fill in its answers, record `skipped`, and move on.
+   */
+  async skip(id?: string): Promise<{ ok: boolean; output: string; check: StepCheck; advancedTo?: string; finished?: boolean }> {
+    const step = id ? this.step(id) : this.currentStep();
+    if (!step) throw new LabNotReadyError('every step is done — nothing to skip');
+    if (this.progress.current !== step.id) throw new LabNotReadyError(`only the current step can be skipped (the current step is ${this.progress.current ?? 'none'})`);
+    if (step.skip === 'forbidden') throw new LabNotReadyError(`step "${step.title}" cannot be skipped`);
+    const sp = this.sp(step.id);
+    const sol = step.solution;
+    let output = '';
+    let ok = true;
+    if (sol) {
+      this.progress.vars ??= {};
+      const run = await runSolution(sol, this.shell, { workspaceDir: this.paths.workspace, accounts: this.accounts, now: () => this.world.clock.now(), vars: this.progress.vars });
+      output = run.transcript;
+      ok = run.ok;
+      if (run.failed) output += `\nThe solution stopped: \`${run.failed.command}\` failed (exit ${run.failed.exitCode}). ${run.failed.stderr.trim()}\n`;
+      if (sol.answers) {
+        const fill = (s: string) => fillTemplate(s, solutionVars(this.accounts, this.world.clock.now(), this.progress.vars ?? {}));
+        if ((step.kind ?? 'task') === 'answer') sp.answer = fill(sol.answers.answer ?? '');
+        else sp.answer = Object.fromEntries(Object.entries(sol.answers).map(([k, v]) => [k, fill(v)]));
+      }
+    }
+    sp.skipped = true;
+    sp.solution_viewed = true;
+    const check = await this.checkStep(step.id, { countAttempt: false });
+    const out: { ok: boolean; output: string; check: StepCheck; advancedTo?: string; finished?: boolean } = { ok: ok && check.passed, output, check };
+    const n = this.moveOn(step.id);
+    if (n.step) out.advancedTo = n.step.id;
+    else out.finished = true;
+    this.save();
+    return out;
+  }
+
+  status(): LabStatus {
+    const cur = this.progress.current;
+    let locked = false;
+    return {
+      lab: { id: this.lab.id, title: this.lab.title, version: this.lab.version },
+      current: cur,
+      finished: cur === null,
+      steps: this.lab.steps.map((s) => {
+        const p = this.progress.steps[s.id];
+        const state: LabStatus['steps'][number]['state'] = p?.skipped ? 'skipped' : p?.passed_at && s.id !== cur ? 'passed' : s.id === cur ? 'current' : locked ? 'locked' : 'open';
+        if (!this.done(s.id)) locked = true;
+        return { id: s.id, title: s.title, kind: s.kind ?? 'task', state, attempts: p?.attempts ?? 0, hints_shown: p?.hints_shown ?? [], ...(p?.passed_at ? { passed_at: p.passed_at } : {}) };
+      }),
+    };
+  }
+
+  /** For serve and the app: the check backend (sim). */
+  get checkBackend(): CheckBackend {
+    return this.checks;
+  }
+}
+
+/** A shell state for an existing world: profiles from the lab's starting identities' current keys. */
+function restartShell(lab: Lab, world: World): ShellStartState {
+  const accounts = labAccounts(lab.world);
+  const firstKey = Object.keys(accounts)[0]!;
+  const region = lab.world.start_as?.region ?? 'us-east-1';
+  const shell: ShellStartState = { env: {}, config: { default: { region, output: 'json' } }, credentials: {}, console: { roleHistory: [] }, history: [] };
+  const keysOf = (ref: { account?: string; user?: string; root?: true }) => {
+    const a = accounts[ref.account ?? firstKey]!;
+    if (ref.root) return world.rootCredentials(a);
+    const u = world.iam.user(a, ref.user!);
+    const k = u?.accessKeys.find((x) => x.status === 'Active');
+    return k ? { accessKeyId: k.id, secretAccessKey: k.secret } : undefined;
+  };
+  const set = (name: string, ref: { account?: string; user?: string; root?: true } | undefined) => {
+    const c = ref && keysOf(ref);
+    if (!c) return;
+    shell.credentials[name] = { aws_access_key_id: c.accessKeyId, aws_secret_access_key: c.secretAccessKey };
+    shell.config[name] = { region, output: 'json' };
+  };
+  set('default', lab.world.start_as?.shell as never);
+  for (const [n, ref] of Object.entries(lab.world.start_as?.profiles ?? {})) set(n, ref as never);
+  return shell;
+}
