@@ -3,6 +3,7 @@
 // outputs printed as they come, exit status of the last command. No Ink on this path.
 
 import { createInterface, type Interface } from 'node:readline';
+import { join } from 'node:path';
 import type { ShellSession } from './session.js';
 import type { PromptFn } from './types.js';
 
@@ -14,7 +15,9 @@ export interface ShellCommandOptions {
 }
 
 interface Opened {
-  session: ShellSession;
+  session(): ShellSession;
+  /** runs one line (a lab also checks its current step) and returns what to print */
+  run(line: string): Promise<{ stdout: string; stderr: string; exitCode: number }>;
   save(): void;
   banner: string;
   warnings: string[];
@@ -38,16 +41,76 @@ export function promptLabel(arn: string | undefined, accountId: string | undefin
 
 async function open(opts: ShellCommandOptions, tty: boolean, prompt: PromptFn): Promise<Opened | string> {
   const columns = tty ? process.stdout.columns : undefined;
+  const color = tty && !process.env.NO_COLOR;
   if (opts.lab) {
-    return `iamlab: lab '${opts.lab}' is unknown: this build of the shell cannot open labs yet. Run 'iamlab shell' for the sandbox account.`;
+    if (opts.real) return `iamlab: labs on a real account are opened by the tutor: iamlab start ${opts.lab} --real`;
+    const labs = await import('../labs/index.js');
+    let lab: Awaited<ReturnType<typeof labs.openLab>>;
+    try {
+      lab = await labs.openLab(opts.lab, { interactiveEditor: tty, prompt, ...(columns ? { columns } : {}), color });
+    } catch (e) {
+      if (e instanceof labs.LabNotFoundError || e instanceof labs.LabLoadError || e instanceof labs.LabSetupError || e instanceof labs.LabNotReadyError) return `iamlab: ${e.message}`;
+      throw e;
+    }
+    const cur = lab.currentStep();
+    const idx = cur ? lab.lab.steps.findIndex((x) => x.id === cur.id) + 1 : 0;
+    return {
+      session: () => lab.shell,
+      run: async (line) => {
+        const r = await lab.run(line);
+        let stdout = r.stdout;
+        for (const c of r.passed ?? []) stdout += `${stdout && !stdout.endsWith('\n') ? '\n' : ''}\n${labs.formatStepCheck(c)}\n`;
+        if (r.advancedTo) stdout += `\nNext: ${lab.lab.steps.find((x) => x.id === r.advancedTo)?.title ?? r.advancedTo} (\`lab step\` shows it)\n`;
+        else if (r.finished) stdout += '\nThat was the last step. Well done!\n';
+        return { stdout, stderr: r.stderr, exitCode: r.exitCode };
+      },
+      save: () => lab.save(),
+      warnings: lab.warnings,
+      banner:
+        `iamlab shell — lab ${lab.lab.id}: ${lab.lab.title}\n` +
+        (cur ? `Step ${idx} of ${lab.lab.steps.length}: ${cur.title}. \`lab step\` shows the instructions, \`lab status\` all steps, \`hint\` a hint.\n` : 'Every step is done. `lab status` lists them.\n') +
+        'Type help for the commands, explain after a denied call, exit to leave.\n',
+    };
   }
   if (opts.real) {
-    return `iamlab: the shell on a real account needs a lab: iamlab shell --lab <lab> --real (or use the AWS CLI itself).`;
+    const { RealBackend } = await import('../real/backend.js');
+    const { RealShellSession } = await import('../real/shell.js');
+    const { defaultShellHome } = await import('./default-world.js');
+    const backend = new RealBackend({
+      ...(opts.profile ? { profile: opts.profile } : {}),
+      ...(opts.region ? { region: opts.region } : {}),
+      ...(tty
+        ? {
+            mfaCodeProvider: async (serial: string) => (await prompt(`Enter MFA code for ${serial}: `)) ?? '',
+            confirmWrite: async (w: { accountId: string; arn: string; operation: string; region: string }) =>
+              /^y(es)?$/i.test(((await prompt(`This changes AWS account ${w.accountId} (${w.operation} in ${w.region}) as ${w.arn}. Go ahead? [y/N] `)) ?? '').trim()),
+          }
+        : {}),
+    });
+    const home = defaultShellHome();
+    const session = new RealShellSession({
+      backend,
+      workspaceDir: join(home, 'real', 'workspace'),
+      interactiveEditor: tty,
+      prompt,
+      ...(columns ? { columns } : {}),
+      color,
+      ...(opts.profile ? { profile: opts.profile } : {}),
+      ...(opts.region ? { region: opts.region } : {}),
+    });
+    return {
+      session: () => session,
+      run: (line) => session.run(line),
+      save: () => undefined,
+      warnings: [],
+      banner: 'iamlab shell — your real AWS account (secrets show as ****…WXYZ; `reveal` shows the last output in full).\nType help for the commands, exit to leave.\n',
+    };
   }
   const { openDefaultShell } = await import('./default-world.js');
-  const d = openDefaultShell({ interactiveEditor: tty, prompt, ...(columns ? { columns } : {}), color: tty && !process.env.NO_COLOR });
+  const d = openDefaultShell({ interactiveEditor: tty, prompt, ...(columns ? { columns } : {}), color });
   return {
-    session: d.session,
+    session: () => d.session,
+    run: (line) => d.session.run(line),
     save: d.save,
     warnings: d.warnings,
     banner: `iamlab shell — the simulated AWS account ${d.world.accountIds().join(', ')} (state in ${d.paths.dir}).\nType help for the commands, explain after a denied call, exit to leave.\n`,
@@ -99,29 +162,29 @@ async function batch(opts: ShellCommandOptions): Promise<number> {
     return 2;
   }
   for (const w of o.warnings) process.stderr.write(`iamlab: ${w}\n`);
-  const s = o.session;
   let status = 0;
   let buffer: string | undefined;
   for (;;) {
     const line = await q.next();
     if (line === undefined) break;
     buffer = buffer === undefined ? line : `${buffer}\n${line}`;
-    if (s.needsMore(buffer)) continue;
+    if (o.session().needsMore(buffer)) continue;
     const text = buffer;
     buffer = undefined;
     if (text.trim() === '') continue;
-    const r = await s.run(text);
+    const r = await o.run(text);
     if (r.stdout) process.stdout.write(r.stdout);
     if (r.stderr) process.stderr.write(r.stderr);
     status = r.exitCode;
     o.save();
-    if (s.exitRequested !== undefined) {
-      status = s.exitRequested;
+    const ex = o.session().exitRequested;
+    if (ex !== undefined) {
+      status = ex;
       break;
     }
   }
   if (buffer !== undefined && buffer.trim() !== '') {
-    const r = await s.run(buffer);
+    const r = await o.run(buffer);
     process.stdout.write(r.stdout);
     process.stderr.write(r.stderr);
     status = r.exitCode;
@@ -132,7 +195,7 @@ async function batch(opts: ShellCommandOptions): Promise<number> {
 }
 
 async function interactive(opts: ShellCommandOptions): Promise<number> {
-  let session: ShellSession | undefined;
+  let current: (() => ShellSession) | undefined;
   const rl = createInterface({
     input: process.stdin,
     output: process.stdout,
@@ -140,8 +203,8 @@ async function interactive(opts: ShellCommandOptions): Promise<number> {
     historySize: 1000,
     removeHistoryDuplicates: false,
     completer: (line: string): [string[], string] => {
-      if (!session) return [[], line];
-      const c = session.complete(line);
+      if (!current) return [[], line];
+      const c = current().complete(line);
       return [c.candidates, line.slice(c.replaceFrom)];
     },
   });
@@ -164,8 +227,8 @@ async function interactive(opts: ShellCommandOptions): Promise<number> {
     rl.close();
     return 2;
   }
-  session = o.session;
-  const s = o.session;
+  current = o.session;
+  const s = o.session();
   // readline keeps history most recent first
   (rl as unknown as { history: string[] }).history = [...s.state.history].reverse().filter((l) => !l.includes('\n'));
   process.stdout.write(o.banner);
@@ -181,16 +244,16 @@ async function interactive(opts: ShellCommandOptions): Promise<number> {
   });
   for (;;) {
     if (closed) break;
-    const who = await s.shellIdentity().catch(() => undefined);
+    const who = await o.session().shellIdentity().catch(() => undefined);
     let text = await ask(`${promptLabel(who?.arn, who?.accountId)} $ `);
     if (text === undefined) break;
-    while (s.needsMore(text)) {
+    while (o.session().needsMore(text)) {
       const more = await ask('> ');
       if (more === undefined) break;
       text += `\n${more}`;
     }
     if (text.trim() === '') continue;
-    const r = await s.run(text);
+    const r = await o.run(text);
     if (r.stdout) process.stdout.write(r.stdout.endsWith('\n') || r.stdout.startsWith('\x1b[H') ? r.stdout : `${r.stdout}\n`);
     if (r.stderr) process.stderr.write(r.stderr);
     status = r.exitCode;
@@ -199,8 +262,9 @@ async function interactive(opts: ShellCommandOptions): Promise<number> {
     } catch (e) {
       process.stderr.write(`iamlab: could not save the shell's state: ${(e as Error).message}\n`);
     }
-    if (s.exitRequested !== undefined) {
-      status = s.exitRequested;
+    const ex = o.session().exitRequested;
+    if (ex !== undefined) {
+      status = ex;
       break;
     }
   }
