@@ -38,6 +38,8 @@ export interface VerifyCommandOptions extends IO {
   requireSigned?: boolean;
   labsDir?: string;
   now?: () => Date;
+  /** Tests: options for the real-account checker's backend (endpoint, retries). */
+  realBackendOptions?: Record<string, unknown>;
 }
 
 export interface RosterCommandOptions extends IO {
@@ -152,7 +154,7 @@ export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
   out.write(`${total} report${total === 1 ? '' : 's'}: ${total - bad} ok, ${bad} bad${unsigned ? `, ${unsigned} unsigned` : ''}${key ? '' : ' (no workshop key given: signatures not checked)'}\n`);
 
   if (o.real) {
-    const r = await realRecheck(verdicts, { profile: o.profile, region: o.region, out, err });
+    const r = await realRecheck(verdicts, { profile: o.profile, region: o.region, labsDir: o.labsDir, out, err, ...(o.realBackendOptions ? { backendOptions: o.realBackendOptions } : {}) });
     if (r !== 0) return r;
   }
   return bad > 0 ? 1 : 0;

@@ -1,12 +1,13 @@
 // What reports need from the labs: the catalog (for verify), and each started lab's
 // progress plus a fresh re-run of its checks (for report). The only place src/report
 // touches src/labs and src/real.
-import { loadLabs, openLab, homeFromEnv, ProgressStore } from '../labs/index.js';
+import { loadLab, loadLabs, openLab, homeFromEnv, ProgressStore } from '../labs/index.js';
 import { buildLabReport, buildReport, type Recheck } from './build.js';
 import { rememberLearnerName, storedLearnerName } from './learner.js';
 import { signReport } from './sign.js';
 import type { Report, ReportLab } from './types.js';
 import type { KnownLab, LabLookup, ReportVerdict } from './verify.js';
+import { textTable } from './table.js';
 
 export class NoProgressError extends Error {
   constructor(message: string) {
@@ -87,14 +88,83 @@ export async function collectReport(o: CollectOptions): Promise<{ report: Report
 
 // ---------- verify --real ----------
 
-export async function realRecheck(
-  _verdicts: Array<{ file: string; report: Report; verdict: ReportVerdict }>,
-  o: { profile?: string; region?: string; out: Pick<NodeJS.WritableStream, 'write'>; err: Pick<NodeJS.WritableStream, 'write'> },
-): Promise<number> {
-  o.err.write(
-    `iamlab: verify --real${o.profile ? ` --profile ${o.profile}` : ''}: re-running lab checks on a real account is not available in this build (the real-account check backend is not there yet); the offline verification above stands.\n`,
-  );
-  return 1;
+type Write = Pick<NodeJS.WritableStream, 'write'>;
+
+export interface RealRecheckOptions {
+  profile?: string;
+  region?: string;
+  labsDir?: string;
+  out: Write;
+  err: Write;
+  /** Tests: extra options for the checker's RealBackend (endpoint, retries). */
+  backendOptions?: Record<string, unknown>;
+}
+
+/**
+ * Re-runs each reported lab's checks on the account the profile reads (read-only), and compares
+ * with what the report says. Problems: the account is not the report's, a step recorded as
+ * passed fails on the account now, or nothing could be checked. Returns an exit code.
+ */
+export async function realRecheck(items: Array<{ file: string; report: Report; verdict: ReportVerdict }>, o: RealRecheckOptions): Promise<number> {
+  const { checkReal } = await import('../real/checks.js');
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  let bad = 0;
+  for (const { file, report } of items) {
+    for (const lab of report.labs) {
+      const who = report.learner ?? '(no name)';
+      if (lab.backend.kind !== 'real') {
+        rows.push([file, who, lab.id, '—', '—', 'ran on the simulated account: nothing to check on a real one']);
+        continue;
+      }
+      let result: Awaited<ReturnType<typeof checkReal>>;
+      try {
+        result = await checkReal(lab.id, {
+          ...(o.profile ? { profile: o.profile } : {}),
+          ...(o.region ? { region: o.region } : {}),
+          ...(o.labsDir ? { labsDir: o.labsDir } : {}),
+          ...(o.backendOptions ? { backendOptions: o.backendOptions } : {}),
+        });
+      } catch (e) {
+        bad++;
+        rows.push([file, who, lab.id, '—', '—', (e as Error).message]);
+        continue;
+      }
+      const problems: string[] = [];
+      const account = Object.values(result.accounts)[0];
+      if (result.problem) problems.push(result.problem);
+      else if (lab.backend.account_id && account && account !== lab.backend.account_id) {
+        problems.push(`the profile reads account ${account}, but the report is for account ${lab.backend.account_id}`);
+      }
+      const byId = new Map(result.steps.map((s) => [s.stepId, s] as const));
+      const defs = new Map(loadLab(lab.id, o.labsDir).steps.map((d) => [d.id, d] as const));
+      let passing = 0;
+      let unchecked = 0;
+      if (!result.problem) {
+        for (const st of lab.steps) {
+          const def = defs.get(st.id);
+          const now = byId.get(st.id);
+          if (!def || !hasCheck(def) || !now) {
+            // Nothing to check (a reading step): what was recorded stands.
+            if (st.passed_at) passing++;
+            continue;
+          }
+          if (now.status === 'pass') passing++;
+          if (st.passed_at && now.status === 'fail') problems.push(`step ${st.id} is recorded as passed but fails on the account now: ${now.message}`);
+          if (now.status === 'error' || now.status === 'pending') {
+            unchecked++;
+            notes.push(`${file}: ${lab.id}: step ${st.id} could not be checked on the account: ${now.message}`);
+          }
+        }
+      }
+      if (problems.length) bad++;
+      rows.push([file, who, lab.id, account ?? lab.backend.account_id ?? '—', result.problem ? '—' : `${passing}/${lab.steps.length}${unchecked ? ` (${unchecked} could not be checked)` : ''}`, problems.join('; ') || '—']);
+    }
+  }
+  o.out.write(`\nRe-checked on the real account${o.profile ? ` (profile ${o.profile})` : ''}, read-only:\n`);
+  o.out.write(textTable(['File', 'Learner', 'Lab', 'Account', 'Passing now', 'Problems'], rows));
+  for (const n of notes) o.out.write(`note: ${n}\n`);
+  return bad > 0 ? 1 : 0;
 }
 
 /** Whether the re-run can judge a step (a reading step has nothing to check). */

@@ -76,13 +76,6 @@ test('verify: a tampered report, a wrong key, --require-signed and unreadable fi
   assert.match(err.text, /missing argument: iamlab verify <report…>/);
 });
 
-test('verify --real says plainly when re-running checks on a real account is unavailable', async () => {
-  const err = capture();
-  const code = await verifyCommand({ files: [ada], workshopKey: KEY, real: true, profile: 'lab', labsDir, now: () => NOW, out: capture(), err });
-  assert.equal(code, 1);
-  assert.match(err.text, /verify --real --profile lab: re-running lab checks on a real account is not available in this build/);
-});
-
 test('verify reports a lab version this iamlab does not know', async () => {
   const other = file('old.json', renderReport(sampleReport(KEY, 'Old', { lab: 'feedbeef', lab2: hashes.lab2 }), 'json'));
   const out = capture();
