@@ -218,5 +218,7 @@ export function closestName(want: string, candidates: Iterable<string>, maxDista
     if (d > maxDistance && short.length >= 6 && long.startsWith(short) && short.length / long.length >= 0.6) d = maxDistance;
     if (d < bd) [bd, best] = [d, c];
   }
-  return bd <= Math.min(maxDistance, Math.max(1, Math.floor(want.length / 2))) ? best : undefined;
+  // Very short names are only near misses in letter case; longer ones allow about one edit in three letters.
+  const limit = want.length <= 3 ? 0.5 : Math.min(maxDistance, Math.max(1, Math.floor(want.length / 3)));
+  return bd <= limit ? best : undefined;
 }
