@@ -14,7 +14,7 @@ import type { CallRequest, Credentials } from '../src/backend/types.js';
 const ACCT = '123456789012';
 
 export function setup(): { backend: SimBackend; req: CallRequest } {
-  const w = World.create({ seed: 'bench', now: '2025-01-01T00:00:00Z', auditLimit: 2000 });
+  const w = World.create({ seed: 'bench', now: '2025-01-01T00:00:00Z' });
   w.createAccount(ACCT);
   const b = new SimBackend(w);
   const root = w.rootCredentials(ACCT);

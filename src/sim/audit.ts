@@ -49,11 +49,21 @@ export type AuditEventJSON = Omit<AuditEvent, 'eventTime'> & { eventTime: string
 /** Ring buffer of the most recent events (AWS keeps 90 days; the labs need far less). */
 export class AuditLog {
   private buf: AuditEvent[] = [];
-  constructor(private readonly limit = 10_000) {}
+  /**
+   * @param limit events kept (oldest dropped first)
+   * @param explanationLimit only the newest events keep their full explanation (the tutor shows
+   *   recent "why"s; keeping thousands of traces would only cost memory)
+   */
+  constructor(
+    private readonly limit = 10_000,
+    private readonly explanationLimit = 200,
+  ) {}
 
   /** @internal */
   record(e: AuditEvent): void {
     this.buf.push(e);
+    const old = this.buf[this.buf.length - 1 - this.explanationLimit];
+    if (old?.explanation) delete old.explanation;
     if (this.buf.length > this.limit * 1.25) this.buf.splice(0, this.buf.length - this.limit);
   }
 

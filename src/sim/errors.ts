@@ -118,15 +118,19 @@ export class Validator {
       return false;
     }
     const v = typeof value === 'string' ? value : String(value);
-    // The message prefix is built only when a constraint fails (this runs on every call).
-    let at: string | undefined;
-    const fail = (what: string) => this.problems.push(`${(at ??= `Value '${v}' at '${camel(member)}' failed to satisfy constraint: `)}${what}`);
-    if (c.enumValues && !c.enumValues.includes(v)) fail(`Member must satisfy enum value set: [${c.enumValues.join(', ')}]`);
-    if (c.pattern && !c.pattern.re.test(v)) fail(`Member must satisfy regular expression pattern: ${c.pattern.text}`);
-    if (c.min !== undefined || c.max !== undefined) {
-      const len = v.length < 10000 && !/[\uD800-\uDFFF]/.test(v) ? v.length : [...v].length;
-      if (c.min !== undefined && len < c.min) fail(`Member must have length greater than or equal to ${c.min}`);
-      if (c.max !== undefined && len > c.max) fail(`Member must have length less than or equal to ${c.max}`);
+    // Fast path (every call runs this): no message is built unless a constraint fails.
+    const badEnum = c.enumValues !== undefined && !c.enumValues.includes(v);
+    const badPattern = c.pattern !== undefined && !c.pattern.re.test(v);
+    let len = v.length;
+    if ((c.min !== undefined || c.max !== undefined) && /[\uD800-\uDFFF]/.test(v)) len = [...v].length;
+    const short = c.min !== undefined && len < c.min;
+    const long = c.max !== undefined && len > c.max;
+    if (badEnum || badPattern || short || long) {
+      const at = `Value '${v}' at '${camel(member)}' failed to satisfy constraint: `;
+      if (badEnum) this.problems.push(`${at}Member must satisfy enum value set: [${c.enumValues!.join(', ')}]`);
+      if (badPattern) this.problems.push(`${at}Member must satisfy regular expression pattern: ${c.pattern!.text}`);
+      if (short) this.problems.push(`${at}Member must have length greater than or equal to ${c.min}`);
+      if (long) this.problems.push(`${at}Member must have length less than or equal to ${c.max}`);
     }
     return typeof value === 'string';
   }
@@ -137,13 +141,14 @@ export class Validator {
       return false;
     }
     const n = typeof value === 'number' ? value : Number(value);
-    const at = () => `Value '${String(value)}' at '${camel(member)}' failed to satisfy constraint: `;
     if (!Number.isFinite(n) || !Number.isInteger(n)) {
-      this.problems.push(`${at()}Member must be an integer`);
+      this.problems.push(`Value '${String(value)}' at '${camel(member)}' failed to satisfy constraint: Member must be an integer`);
       return false;
     }
-    if (c.minValue !== undefined && n < c.minValue) this.problems.push(`${at()}Member must have value greater than or equal to ${c.minValue}`);
-    if (c.maxValue !== undefined && n > c.maxValue) this.problems.push(`${at()}Member must have value less than or equal to ${c.maxValue}`);
+    if (c.minValue !== undefined && n < c.minValue)
+      this.problems.push(`Value '${String(value)}' at '${camel(member)}' failed to satisfy constraint: Member must have value greater than or equal to ${c.minValue}`);
+    if (c.maxValue !== undefined && n > c.maxValue)
+      this.problems.push(`Value '${String(value)}' at '${camel(member)}' failed to satisfy constraint: Member must have value less than or equal to ${c.maxValue}`);
     return true;
   }
 

@@ -68,19 +68,17 @@ function checkMfa(ctx: OpCtx, user: UserState | undefined, serial: string, code:
   return false;
 }
 
-function newSession(ctx: OpCtx, s: Omit<SessionState, 'accessKeyId' | 'secret' | 'token' | 'issuedAt' | 'expiration'>, durationSeconds: number, capAt?: number): SessionState {
+function newSession(ctx: OpCtx, fields: Omit<SessionState, 'accessKeyId' | 'secret' | 'token' | 'issuedAt' | 'expiration'>, durationSeconds: number, capAt?: number): SessionState {
   const w = ctx.w;
   const issued = ctx.now.getTime();
   let exp = Math.floor(issued / 1000) * 1000 + durationSeconds * 1000;
   if (capAt !== undefined && capAt < exp) exp = capAt;
-  const full: SessionState = {
-    accessKeyId: w.newAccessKeyId(true),
-    secret: w.rng.secret(40),
-    token: w.newSessionToken(),
-    issuedAt: new Date(issued).toISOString(),
-    expiration: new Date(exp).toISOString(),
-    ...s,
-  };
+  const full = fields as SessionState;
+  full.accessKeyId = w.newAccessKeyId(true);
+  full.secret = w.rng.secret(40);
+  full.token = w.newSessionToken();
+  full.issuedAt = ctx.now.toISOString();
+  full.expiration = new Date(exp).toISOString();
   w.st.sessions[full.accessKeyId] = full;
   return full;
 }
@@ -156,7 +154,8 @@ const assumeRole: OpDef = {
       extra['aws:MultiFactorAuthPresent'] = 'true';
       extra['aws:MultiFactorAuthAge'] = '0';
     }
-    const context = { ...baseContext(w, actor, ctx.env), ...extra };
+    const context = baseContext(w, actor, ctx.env);
+    for (const k in extra) context[k] = extra[k];
     const check = (action: string): Explanation => {
       const e = assumeRoleDecision(w, actor, roleArnText, context, action);
       ctx.explanation = e;
@@ -176,28 +175,24 @@ const assumeRole: OpDef = {
     if (chained && duration > 3600) throw awsError('ValidationError', 400, 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
     if (duration > roleState.maxSessionDuration) throw awsError('ValidationError', 400, 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
     const sp = sessionPolicies(ctx, role.accountId);
-    const allTags = [...inherited, ...tags];
-    const session = newSession(
-      ctx,
-      {
-        kind: 'role',
-        accountId: role.accountId,
-        mfa,
-        ...(mfaAuthTime ? { mfaAuthTime } : {}),
-        roleId: roleState.id,
-        roleName: roleState.name,
-        rolePath: roleState.path,
-        sessionName,
-        ...(sp.inline !== undefined ? { sessionPolicy: sp.inline } : {}),
-        ...(sp.docs.length ? { sessionPolicyDocs: sp.docs } : {}),
-        ...(allTags.length ? { tags: allTags } : {}),
-        ...(transitive.length || inherited.length ? { transitiveTagKeys: [...new Set([...inherited.map((t) => t.Key), ...transitive])] } : {}),
-        ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
-        ...(chained ? { chained: true } : {}),
-      },
-      duration,
-      actor.kind === 'console' ? Date.parse(actor.session!.expiration) : undefined,
-    );
+    const allTags = inherited.length ? [...inherited, ...tags] : tags;
+    const fields: Omit<SessionState, 'accessKeyId' | 'secret' | 'token' | 'issuedAt' | 'expiration'> = {
+      kind: 'role',
+      accountId: role.accountId,
+      mfa,
+      roleId: roleState.id,
+      roleName: roleState.name,
+      rolePath: roleState.path,
+      sessionName,
+    };
+    if (mfaAuthTime) fields.mfaAuthTime = mfaAuthTime;
+    if (sp.inline !== undefined) fields.sessionPolicy = sp.inline;
+    if (sp.docs.length) fields.sessionPolicyDocs = sp.docs;
+    if (allTags.length) fields.tags = allTags;
+    if (transitive.length || inherited.length) fields.transitiveTagKeys = [...new Set([...inherited.map((t) => t.Key), ...transitive])];
+    if (sourceIdentity !== undefined) fields.sourceIdentity = sourceIdentity;
+    if (chained) fields.chained = true;
+    const session = newSession(ctx, fields, duration, actor.kind === 'console' ? Date.parse(actor.session!.expiration) : undefined);
     roleState.lastUsed = { date: ctx.now.toISOString(), region: ctx.env.region };
     const out: Record<string, unknown> = {
       Credentials: creds(session),

@@ -456,7 +456,7 @@ export class World {
 
   /** @internal */
   newSessionToken(): string {
-    return 'IQoJb3JpZ2luX2VjE' + this.rng.bytes(225).toString('base64');
+    return 'IQoJb3JpZ2luX2VjE' + this.rng.encoded(120, 'base64');
   }
 
   /** @internal */
