@@ -46,7 +46,8 @@ export async function collectReport(o: CollectOptions): Promise<{ report: Report
   const store = new ProgressStore(o.home ?? homeFromEnv());
   const home = store.home;
   const now = o.now ?? (() => new Date());
-  const started = Object.keys(store.all()).sort();
+  const records = store.all();
+  const started = Object.keys(records).sort();
   const warnings: string[] = [...store.warnings];
   let learner = o.name?.trim() || undefined;
   if (learner) {
@@ -66,19 +67,25 @@ export async function collectReport(o: CollectOptions): Promise<{ report: Report
 
   const out: ReportLab[] = [];
   for (const id of ids) {
+    const stored = records[id]!;
+    if (stored.backend !== 'sim') {
+      // A real-account lab: its checks need the account's credentials, which a report never
+      // uses; the instructor re-runs them with verify --real.
+      const def = loadLab(id, o.labsDir);
+      const lab = { ...def, steps: def.steps.map((st) => ({ id: st.id, title: st.title, checked: hasCheck(st) })) };
+      const recheck: Recheck = { status: 'not-run', note: 'this lab ran on a real account; the instructor re-runs its checks with iamlab verify --real --profile P' };
+      out.push(buildLabReport({ lab, progress: stored, recheck }));
+      continue;
+    }
     // readOnly: a report never changes progress, the world or the shell state.
     const s = await openLab(id, { home, labsDir: o.labsDir, now, readOnly: true });
     warnings.push(...s.warnings.map((w) => `${id}: ${w}`));
     let recheck: Recheck;
-    if (s.progress.backend !== 'sim') {
-      recheck = { status: 'not-run', note: 'this lab ran on a real account; the instructor re-runs its checks with iamlab verify --real --profile P' };
-    } else {
-      try {
-        const results = await s.checkAll();
-        recheck = { status: 'done', at: now(), results: results.map((r) => ({ stepId: r.stepId, status: r.status, message: r.message })) };
-      } catch (e) {
-        recheck = { status: 'error', note: `the checks could not be re-run: ${(e as Error).message}` };
-      }
+    try {
+      const results = await s.checkAll();
+      recheck = { status: 'done', at: now(), results: results.map((r) => ({ stepId: r.stepId, status: r.status, message: r.message })) };
+    } catch (e) {
+      recheck = { status: 'error', note: `the checks could not be re-run: ${(e as Error).message}` };
     }
     const lab = { ...s.lab, steps: s.lab.steps.map((st) => ({ id: st.id, title: st.title, checked: hasCheck(st) })) };
     out.push(buildLabReport({ lab, progress: s.progress, recheck }));

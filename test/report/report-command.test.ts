@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openLab } from '../../src/labs/index.js';
 import { reportCommand, verifyCommand } from '../../src/report/commands.js';
 import { parseReportText } from '../../src/report/parse.js';
+import { renderReport } from '../../src/report/render.js';
 import { KEY, labsFolder } from './fixtures.js';
 
 const labsDir = labsFolder();
@@ -101,4 +102,38 @@ test('report: junit for one lab; clear errors when there is no progress', async 
   const back = parseReportText(out.text, 'r.xml');
   assert.equal(back.report.labs[0]!.steps[0]!.skipped, true);
   assert.equal(back.report.labs[0]!.steps[0]!.now.status, 'pass');
+});
+
+test('report: a lab done on a real account is reported with its recorded progress, checks left to verify --real', async () => {
+  const { ProgressStore } = await import('../../src/labs/index.js');
+  const { loadLab } = await import('../../src/labs/index.js');
+  const home = mkdtempSync(join(tmpdir(), 'iamlab-report-home-'));
+  const def = loadLab('zero-permission-user', labsDir);
+  new ProgressStore(home).set('zero-permission-user', {
+    id: def.id,
+    version: def.version,
+    contentHash: def.contentHash,
+    backend: 'real',
+    started_at: '2026-03-01T10:00:00.000Z',
+    current: 'trust-names-user',
+    steps: {
+      'create-user': { started_at: '2026-03-01T10:00:00.000Z', passed_at: '2026-03-01T10:04:00.000Z', attempts: 2, hints_shown: ['which-command'], solution_viewed: false, skipped: false },
+      'trust-names-user': { started_at: '2026-03-01T10:04:00.000Z', attempts: 0, hints_shown: [], solution_viewed: false, skipped: false },
+    },
+  });
+  const out = capture();
+  const err = capture();
+  assert.equal(await reportCommand({ format: 'json', name: 'Rae', workshopKey: KEY, home, labsDir, now: () => new Date('2026-03-01T11:00:00.000Z'), out, err }), 0, err.text);
+  const { report } = parseReportText(out.text);
+  const lab = report.labs[0]!;
+  assert.equal(lab.backend.kind, 'real');
+  assert.deepEqual(lab.recheck, { status: 'not-run', note: 'this lab ran on a real account; the instructor re-runs its checks with iamlab verify --real --profile P' });
+  assert.equal(lab.checked_at, null);
+  assert.deepEqual(lab.steps.map((s) => [s.id, s.passed_at, s.attempts, s.now.status]), [
+    ['create-user', '2026-03-01T10:04:00.000Z', 2, 'not-checked'],
+    ['trust-names-user', null, 0, 'not-checked'],
+    ['assume', null, 0, 'not-checked'],
+  ]);
+  const md = renderReport(report, 'md');
+  assert.match(md, /- Backend: real AWS account \(id not recorded\)/);
 });
