@@ -32,6 +32,11 @@ export interface RealShellOptions extends Omit<ShellOptions, 'backend' | 'world'
   region?: string;
   /** Hide secrets in output (default true). */
   redact?: boolean;
+  /**
+   * Profiles the lab adds for this session only (setupRealLab's profiles): credentials of lab users
+   * (in memory, never saved), or 'self' for the learner's own identity (the chosen profile's).
+   */
+  extraProfiles?: Record<string, Credentials | 'self'>;
 }
 
 const REVEAL_FLAG = /(^|\s)--reveal(?=\s*$)/;
@@ -68,7 +73,22 @@ export class RealShellSession extends ShellSession {
       state.env.AWS_REGION = opts.region;
       state.env.AWS_DEFAULT_REGION = opts.region;
     }
-    const { backend, profiles: _p, profile: _pr, region: _r, redact: _red, state: _s, ...rest } = opts;
+    // 'self' aliases first (they copy the learner's own profile), then lab users' keys.
+    const extras = Object.entries(opts.extraProfiles ?? {}).sort(([, a], [, b]) => (a === 'self' ? 0 : 1) - (b === 'self' ? 0 : 1));
+    for (const [name, c] of extras) {
+      if (c === 'self') {
+        const own = opts.profile ?? state.env.AWS_PROFILE ?? 'default';
+        if (name === own) continue;
+        // the learner's own identity under the lab's profile name: a role_arn-free alias of it
+        state.config[name] = { ...(state.config[own] ?? {}) };
+        if (state.credentials[own]) state.credentials[name] = { ...state.credentials[own]! };
+        else if (chainOnly(profiles, own)) profiles.config[name] = { ...(profiles.config[own] ?? {}) };
+        continue;
+      }
+      state.credentials[name] = { aws_access_key_id: c.accessKeyId, aws_secret_access_key: c.secretAccessKey, ...(c.sessionToken ? { aws_session_token: c.sessionToken } : {}) };
+      state.config[name] ??= { region: opts.region ?? opts.backend.defaultRegion() };
+    }
+    const { backend, profiles: _p, profile: _pr, region: _r, redact: _red, state: _s, extraProfiles: _x, ...rest } = opts;
     super({ ...rest, backend, state, defaultRegion: opts.region ?? opts.defaultRegion ?? backend.defaultRegion() });
     this.realBackend = backend;
     this.profiles = profiles;
