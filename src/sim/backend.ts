@@ -115,7 +115,7 @@ export class SimBackend implements Backend {
       action: ctx.action ?? `${ctx.service}:${ctx.op}`,
       awsRegion: ctx.env.region,
       recipientAccountId: ctx.recipient ?? a?.account.id ?? '',
-      userIdentity: a ? identityOf(ctx, a) : { type: 'Unknown', ...(failedKey ? { accessKeyId: failedKey } : {}) },
+      userIdentity: a ? identityOf(a) : { type: 'Unknown', ...(failedKey ? { accessKeyId: failedKey } : {}) },
       via: ctx.req.via ?? 'api',
       requestParameters: params,
       resources: ctx.resources,
@@ -127,7 +127,7 @@ export class SimBackend implements Backend {
   }
 }
 
-function identityOf(ctx: OpCtx, a: Actor): AuditEvent['userIdentity'] {
+function identityOf(a: Actor): AuditEvent['userIdentity'] {
   const base = { arn: a.arn, accountId: a.account.id, principalId: a.principal.userId, ...(a.accessKeyId ? { accessKeyId: a.accessKeyId } : {}) };
   switch (a.principal.type) {
     case 'Account':
@@ -143,7 +143,6 @@ function identityOf(ctx: OpCtx, a: Actor): AuditEvent['userIdentity'] {
     default:
       return { type: 'IAMUser', ...base, ...(a.user ? { userName: a.user.name } : {}) };
   }
-  void ctx;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { World } from './world.js';
 import { attachmentCount, boundaryUsageCount, hashPassword } from './world.js';
 import { AWS_MANAGED } from './managed.js';
 import { replacePrincipal } from './trustedit.js';
-import { baseContext, userPolicies, rolePolicies, tagMap, bucketPolicyInput } from './actor.js';
+import { userPolicies, rolePolicies, tagMap } from './actor.js';
 import { totp, base32Encode } from './totp.js';
 
 // ------------------------------------------------------------------ constraints
@@ -278,10 +278,10 @@ function checkTrust(ctx: OpCtx, text: string): void {
   validateOrThrow(text, 'trust', { principalExists: principalExistsIn(ctx.w), maxSize: TRUST_LIMIT });
 }
 
-function checkInline(ctx: OpCtx, text: string, kind: 'user' | 'role' | 'group', entity: string, others: InlinePolicy[], policyName: string): void {
+function checkInline(text: string, kind: 'user' | 'role' | 'group', entity: string, others: InlinePolicy[], policyName: string): void {
   validateOrThrow(text, 'identity');
   let total = sizeOf(text);
-  for (const p of others) if (p.name !== policyName) total += sizeOf(p.document);
+  for (const p of others) if (p.name.toLowerCase() !== policyName.toLowerCase()) total += sizeOf(p.document);
   const limit = INLINE_LIMIT[kind];
   if (total > limit) throw limitExceeded(`Maximum policy size of ${limit} bytes exceeded for ${kind} ${entity}`);
 }
@@ -1248,7 +1248,7 @@ function inlineOps(kind: Kind): Record<string, OpDef> {
         const e = inlineOf(ctx);
         const pname = str(ctx.input, 'PolicyName')!;
         const text = str(ctx.input, 'PolicyDocument')!;
-        checkInline(ctx, text, lower, e.name, e.list, pname);
+        checkInline(text, lower, e.name, e.list, pname);
         putInline(e.list, pname, text);
         return {};
       },
@@ -1456,7 +1456,7 @@ interface SimSource {
   texts: Map<PolicyInput, { text: string; type: string; id: string }>;
 }
 
-function simInputs(ctx: OpCtx, kind: 'identity' | 'boundary', texts: string[], source: SimSource, idPrefix: string): PolicyInput[] {
+function simInputs(kind: 'identity' | 'boundary', texts: string[], source: SimSource, idPrefix: string): PolicyInput[] {
   return texts.map((t, n) => {
     const doc = validateOrThrow(t, kind === 'boundary' ? 'boundary' : 'identity');
     const p: PolicyInput = { kind, name: `${idPrefix}${n + 1}`, source: 'simulation input', document: doc };
@@ -1465,7 +1465,7 @@ function simInputs(ctx: OpCtx, kind: 'identity' | 'boundary', texts: string[], s
   });
 }
 
-function managedOrInline(ctx: OpCtx, src: SimSource, list: PolicyInput[], entityType: string, stored: InlinePolicy[], attached: string[]): void {
+function managedOrInline(ctx: OpCtx, src: SimSource, list: PolicyInput[], entityType: string, stored: InlinePolicy[]): void {
   const store = (p: PolicyInput, text: string, type: string, id: string) => src.texts.set(p, { text, type, id });
   for (const p of list) {
     if (p.source === 'inline') {
@@ -1476,7 +1476,6 @@ function managedOrInline(ctx: OpCtx, src: SimSource, list: PolicyInput[], entity
       store(p, m?.document ?? '', p.source === 'aws-managed' ? 'aws-managed' : 'user-managed', p.arn!);
     }
   }
-  void attached;
 }
 
 function simulate(ctx: OpCtx, src: SimSource, resourcePolicyText: string | undefined, resourceOwner: string | undefined, callerArn: string | undefined): Record<string, unknown> {
@@ -1573,7 +1572,7 @@ const simulatePrincipalPolicy: OpDef = {
       src.principal = { type: 'User', accountId: a.id, arn, principalArn: arn, userId: u.id, username: u.name, uniqueId: u.id, tags: tagMap(u.tags) };
       src.identity = userPolicies(ctx.w, a, u);
       const all: InlinePolicy[] = [...u.inline, ...u.groups.flatMap((g) => a.groups[g.toLowerCase()]?.inline ?? [])];
-      managedOrInline(ctx, src, src.identity, 'user', all, []);
+      managedOrInline(ctx, src, src.identity, 'user', all);
       if (u.boundary) {
         const m = ctx.w.managedPolicy(u.boundary);
         if (m) {
@@ -1585,7 +1584,7 @@ const simulatePrincipalPolicy: OpDef = {
       const r = mustRole(a, p.name);
       src.principal = { type: 'AssumedRole', accountId: a.id, arn, principalArn: arn, userId: r.id, uniqueId: r.id, tags: tagMap(r.tags) };
       src.identity = rolePolicies(ctx.w, r);
-      managedOrInline(ctx, src, src.identity, 'role', r.inline, []);
+      managedOrInline(ctx, src, src.identity, 'role', r.inline);
       if (r.boundary) {
         const m = ctx.w.managedPolicy(r.boundary);
         if (m) {
@@ -1602,11 +1601,11 @@ const simulatePrincipalPolicy: OpDef = {
         if (m) gp.push({ kind: 'identity', name: m.name, arn: arnA, attachedTo: `group ${g.name}`, source: m.awsManaged ? 'aws-managed' : 'managed', document: validateOrThrow(m.document, 'identity') });
       }
       src.identity = gp;
-      managedOrInline(ctx, src, gp, 'group', g.inline, []);
+      managedOrInline(ctx, src, gp, 'group', g.inline);
     }
-    src.identity = [...src.identity, ...simInputs(ctx, 'identity', list<string>(ctx.input, 'PolicyInputList').map(String), src, 'PolicyInputList.')];
+    src.identity = [...src.identity, ...simInputs('identity', list<string>(ctx.input, 'PolicyInputList').map(String), src, 'PolicyInputList.')];
     const pb = list<string>(ctx.input, 'PermissionsBoundaryPolicyInputList').map(String);
-    if (pb.length) src.boundary = simInputs(ctx, 'boundary', pb, src, 'PermissionsBoundaryPolicyInputList.')[0]!;
+    if (pb.length) src.boundary = simInputs('boundary', pb, src, 'PermissionsBoundaryPolicyInputList.')[0]!;
     return simulate(ctx, src, str(ctx.input, 'ResourcePolicy'), str(ctx.input, 'ResourceOwner'), str(ctx.input, 'CallerArn'));
   },
 };
@@ -1622,9 +1621,9 @@ const simulateCustomPolicy: OpDef = {
     const callerArn = str(ctx.input, 'CallerArn');
     const principalArn = callerArn ?? iamArn(a.id, 'user', '/', 'simulated-caller');
     const src: SimSource = { principal: { type: 'User', accountId: a.id, arn: principalArn, principalArn, userId: 'AIDASIMULATEDCALLER0' }, identity: [], texts: new Map() };
-    src.identity = simInputs(ctx, 'identity', list<string>(ctx.input, 'PolicyInputList').map(String), src, 'PolicyInputList.');
+    src.identity = simInputs('identity', list<string>(ctx.input, 'PolicyInputList').map(String), src, 'PolicyInputList.');
     const pb = list<string>(ctx.input, 'PermissionsBoundaryPolicyInputList').map(String);
-    if (pb.length) src.boundary = simInputs(ctx, 'boundary', pb, src, 'PermissionsBoundaryPolicyInputList.')[0]!;
+    if (pb.length) src.boundary = simInputs('boundary', pb, src, 'PermissionsBoundaryPolicyInputList.')[0]!;
     return simulate(ctx, src, str(ctx.input, 'ResourcePolicy'), str(ctx.input, 'ResourceOwner'), callerArn);
   },
 };
@@ -1896,6 +1895,3 @@ export const IAM_OPS: Record<string, OpDef> = {
   DeleteAccountAlias: deleteAccountAlias,
   GetAccountSummary: getAccountSummary,
 };
-
-/** @internal for S3 bucket policies: same principal rules as trust policies. */
-export { bucketPolicyInput, baseContext };

@@ -11,14 +11,14 @@ import { validateOrThrow } from './engine.js';
 import { principalExistsIn } from './ops-iam.js';
 import type { BucketState } from './model.js';
 
-const noSuchBucket = (name: string) => awsError('NoSuchBucket', 404, 'The specified bucket does not exist', {});
+const noSuchBucket = () => awsError('NoSuchBucket', 404, 'The specified bucket does not exist');
 const BUCKET_RE = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 function bucketOf(ctx: OpCtx): BucketState {
   const name = str(ctx.input, 'Bucket');
   if (!name) throw awsError('InvalidBucketName', 400, 'The specified bucket is not valid.');
   const b = ctx.w.st.buckets[name];
-  if (!b) throw noSuchBucket(name);
+  if (!b) throw noSuchBucket();
   return b;
 }
 

@@ -1,12 +1,12 @@
 // STS: AssumeRole, GetCallerIdentity, GetSessionToken, GetFederationToken, DecodeAuthorizationMessage.
 import { deflateRawSync } from 'node:zlib';
-import type { ContextValues, Explanation, PolicyDocument } from '../policy/types.js';
+import type { ContextValues, Explanation } from '../policy/types.js';
 import type { OpCtx, OpDef } from './ops-common.js';
 import { authorize, denial, str, num, list, validateTags, readTags, decodeAuthorizationMessage } from './ops-common.js';
-import { assumeRoleDecision, baseContext, tagMap } from './actor.js';
-import { awsError, accessDenied, malformedPolicy, Validator, P } from './errors.js';
+import { assumeRoleDecision, baseContext } from './actor.js';
+import { awsError, accessDenied, Validator, P } from './errors.js';
 import { validateOrThrow, sizeOf } from './engine.js';
-import { iamArn, sessionArn, federatedArn, isoSeconds } from './arn.js';
+import { sessionArn, federatedArn } from './arn.js';
 import type { SessionState, Tag, UserState } from './model.js';
 import { totp } from './totp.js';
 
@@ -323,10 +323,3 @@ export const STS_OPS: Record<string, OpDef> = {
   GetFederationToken: getFederationToken,
   DecodeAuthorizationMessage: decodeAuthorizationMessageOp,
 };
-
-// Silence unused-import lint for helpers kept for clarity.
-void malformedPolicy;
-void iamArn;
-void isoSeconds;
-void tagMap;
-export type { PolicyDocument };
