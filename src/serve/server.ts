@@ -59,8 +59,12 @@ export interface HandlerOptions {
   maxBodyBytes?: number;
   /** Called after every call the backend answered (success or failure); the world changed (audit log at least). */
   onCall?: (req: CallRequest, result: CallResult) => void;
-  /** Server-side timing, for the benchmark: ms from request start to response end. */
-  onTiming?: (ms: number) => void;
+  /**
+   * Server-side timing, for the benchmark: totalMs from the request's headers to the end of
+   * the response (includes waiting behind other requests), serviceMs from the complete
+   * request to the response written (this request's own processing).
+   */
+  onTiming?: (totalMs: number, serviceMs: number) => void;
 }
 
 interface Reply {
@@ -506,6 +510,7 @@ export async function listen(target: () => ServeTarget, opts: ListenOptions = {}
       return;
     }
     if (overflow) return tooLarge(req, res, headers, rawQuery);
+    const received = performance.now();
     const raw: RawRequest = { method, rawPath: rawPath || '/', rawQuery, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
     let reply: Reply;
     try {
@@ -516,7 +521,8 @@ export async function listen(target: () => ServeTarget, opts: ListenOptions = {}
     }
     if (res.destroyed || res.writableEnded) return;
     sendReply(res, reply, method === 'HEAD', clock());
-    opts.onTiming?.(performance.now() - started);
+    const end = performance.now();
+    opts.onTiming?.(end - started, end - received);
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
