@@ -562,3 +562,66 @@ describe('credentials: expiry, revocation, keys (§1.11, §3.2, §3.3)', () => {
     s.ok('sts', 'GetCallerIdentity', {}, s.assume(alice, r));
   });
 });
+
+describe('the AWS "force MFA" policy pattern (IAM User Guide: reference_policies_examples_iam_mfa-selfmanage)', () => {
+  test('long-term keys: everything but the listed self-service actions is denied; GetSessionToken with MFA lifts it', () => {
+    const s = new Sim();
+    const root = s.root();
+    const policy = stmts(
+      { Effect: 'Allow', Action: ['s3:ListAllMyBuckets', 'iam:ListMFADevices'], Resource: '*' },
+      {
+        Sid: 'DenyAllExceptListedIfNoMFA',
+        Effect: 'Deny',
+        NotAction: ['iam:CreateVirtualMFADevice', 'iam:EnableMFADevice', 'iam:GetUser', 'iam:ListMFADevices', 'iam:ListVirtualMFADevices', 'iam:ResyncMFADevice', 'sts:GetSessionToken'],
+        Resource: '*',
+        Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+      },
+    );
+    const u = s.user('u', { policy });
+    const dev = s.ok('iam', 'CreateVirtualMFADevice', { VirtualMFADeviceName: 'u' }, root)['VirtualMFADevice'] as Record<string, string>;
+    const serial = dev['SerialNumber']!;
+    s.ok('iam', 'EnableMFADevice', { UserName: 'u', SerialNumber: serial, AuthenticationCode1: s.w.mfaCode(serial, -1), AuthenticationCode2: s.w.mfaCode(serial, 0) }, root);
+    const e = s.fail('s3', 'ListBuckets', {}, u);
+    assert.equal(e.explanation?.reason, 'explicit-deny');
+    assert.equal(e.explanation?.deciding[0]?.sid, 'DenyAllExceptListedIfNoMFA');
+    s.ok('iam', 'ListMFADevices', { UserName: 'u' }, u);
+    s.w.clock.advance(30_000);
+    const noMfa = s.tempCreds(s.ok('sts', 'GetSessionToken', {}, u));
+    assert.equal(s.fail('s3', 'ListBuckets', {}, noMfa).code, 'AccessDenied', 'GetSessionToken without MFA: MultiFactorAuthPresent=false');
+    const mfa = s.tempCreds(s.ok('sts', 'GetSessionToken', { SerialNumber: serial, TokenCode: s.w.mfaCode(serial) }, u));
+    s.ok('s3', 'ListBuckets', {}, mfa);
+  });
+});
+
+describe('the check APIs agree with the calls (World.decide / World.canAssume)', () => {
+  test('decide and canAssume give the same decision as the real call for a matrix of callers and targets', () => {
+    const s = new Sim();
+    const root = s.root();
+    const alice = s.user('alice', { policy: allow(['sts:AssumeRole', 's3:ListBucket'], ['arn:aws:iam::*:role/acct-*', 'arn:aws:s3:::own-*']) });
+    const bob = s.user('bob');
+    const pb = s.ok('iam', 'CreatePolicy', { PolicyName: 'pb', PolicyDocument: JSON.stringify(allow('s3:*')) }, root)['Policy'] as Record<string, string>;
+    s.ok('iam', 'PutUserPermissionsBoundary', { UserName: 'bob', PermissionsBoundary: pb['Arn']! }, root);
+    const roles = [
+      s.role('acct-r', trust({ AWS: rootArn() })),
+      s.role('direct-r', trust({ AWS: [userArn('alice'), userArn('bob')] })),
+      s.role('acct-x', trust({ AWS: rootArn(A) }), { acct: B }),
+      s.role('direct-x', trust({ AWS: userArn('bob') }), { acct: B }),
+      roleArn('acct-missing'),
+    ];
+    s.ok('s3', 'CreateBucket', { Bucket: 'own-bucket' }, root);
+    s.ok('s3', 'CreateBucket', { Bucket: 'other-bucket' }, root);
+    s.ok('s3', 'PutBucketPolicy', { Bucket: 'other-bucket', Policy: JSON.stringify(stmts({ Effect: 'Allow', Principal: { AWS: userArn('bob') }, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::other-bucket' })) }, root);
+    for (const [name, creds] of [['alice', alice], ['bob', bob]] as const) {
+      for (const r of roles) {
+        const q = s.w.canAssume({ principal: userArn(name), roleArn: r });
+        const call = s.call('sts', 'AssumeRole', { RoleArn: r, RoleSessionName: name }, creds);
+        assert.equal(q.decision, call.ok ? 'Allow' : 'Deny', `${name} → ${r}`);
+      }
+      for (const bucket of ['own-bucket', 'other-bucket']) {
+        const q = s.w.decide({ principal: userArn(name), action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}` });
+        const call = s.call('s3', 'ListObjectsV2', { Bucket: bucket }, creds);
+        assert.equal(q.decision, call.ok ? 'Allow' : 'Deny', `${name} → ${bucket}`);
+      }
+    }
+  });
+});

@@ -307,3 +307,29 @@ describe('MalformedPolicyDocument texts (§5.2, §5.3, §2.4)', () => {
     assert.match(wild.message, /^Invalid principal in policy/);
   });
 });
+
+describe('explicit-deny texts per policy type (§4.8)', () => {
+  test('explicit Deny in a session policy: "with an explicit deny in a session policy"', () => {
+    const s = new Sim();
+    const alice = s.user('alice');
+    const r = s.role('r', trust({ AWS: userArn('alice') }), { policy: allow('*') });
+    const sess = s.assume(alice, r, { Policy: JSON.stringify(stmts({ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:*', Resource: '*' })) });
+    assert.equal(s.fail('iam', 'GetRole', { RoleName: 'r' }, sess).message, `User: ${sessArn('r')} is not authorized to perform: iam:GetRole on resource: role r with an explicit deny in a session policy`);
+  });
+
+  test(
+    'explicit Deny in a permissions boundary: "with an explicit deny in a permissions boundary" (no policy ARN, like the identity-based case)',
+    { todo: 'finding 10 (debatable): the boundary explicit-deny text appends ": <boundary ARN>" while every other policy type (and reference §4.8) prints none' },
+    () => {
+      // Reference §4.8 format: "… with an explicit deny in a <type> policy"; type "permissions boundary". AWS's newer
+      // messages may append the ARN of the denying managed policy, but then for identity-based managed policies too —
+      // the simulated account does it for boundaries only, so the same kind of cause reads two different ways.
+      const s = new Sim();
+      const root = s.root();
+      const u = s.user('u', { policy: allow('iam:*') });
+      const pol = s.ok('iam', 'CreatePolicy', { PolicyName: 'b', PolicyDocument: JSON.stringify(stmts({ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:ListRoles', Resource: '*' })) }, root)['Policy'] as Record<string, string>;
+      s.ok('iam', 'PutUserPermissionsBoundary', { UserName: 'u', PermissionsBoundary: pol['Arn']! }, root);
+      assert.equal(s.fail('iam', 'ListRoles', {}, u).message, `User: ${userArn('u')} is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::${A}:role/ with an explicit deny in a permissions boundary`);
+    },
+  );
+});
