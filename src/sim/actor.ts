@@ -58,7 +58,11 @@ export function authenticate(w: World, _service: ServiceName, creds: Credentials
     return { ok: true, actor: userActor(acct, u, id) };
   }
   const s = w.st.sessions[id];
-  if (!s) return { ok: false, failure: 'unknown-key', accessKeyId: id };
+  if (!s) {
+    const gone = w.st.expiredSessions?.[id];
+    if (gone !== undefined && Date.parse(gone) <= w.nowMillis()) return { ok: false, failure: 'expired', accessKeyId: id };
+    return { ok: false, failure: 'unknown-key', accessKeyId: id };
+  }
   if (!signatureVerified && creds.secretAccessKey !== s.secret) return { ok: false, failure: 'signature', accessKeyId: id };
   if (creds.sessionToken !== s.token) return { ok: false, failure: 'bad-token', accessKeyId: id };
   if (Date.parse(s.expiration) <= w.nowMillis()) return { ok: false, failure: 'expired', accessKeyId: id };
@@ -314,7 +318,9 @@ export function gather(w: World, a: Actor): Gathered {
     case 'federated': {
       const g: Gathered = { identity: a.root ? [ROOT_ALL] : userPolicies(w, a.account, a.user!), sessionRequired: true };
       if (a.user?.boundary) g.boundary = boundaryInput(w, a.user.boundary, `user ${a.user.name}`)!;
-      g.session = sessionInputs(a.session) ?? [];
+      // No session policy passed: none is evaluated, and the engine's sessionRequired rule denies.
+      const sp = sessionInputs(a.session);
+      if (sp) g.session = sp;
       return g;
     }
   }

@@ -195,4 +195,9 @@ export interface WorldState {
   accounts: Record<string, AccountState>;
   buckets: Record<string, BucketState>;
   sessions: Record<string, SessionState>;
+  /**
+   * Sessions expired for more than a day, kept as access key id → expiration only: they keep
+   * answering ExpiredToken (as AWS's self-describing tokens do) without keeping their secrets.
+   */
+  expiredSessions?: Record<string, string>;
 }

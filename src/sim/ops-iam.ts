@@ -399,6 +399,7 @@ const updateUser: OpDef = {
     if (newName !== undefined && newName.toLowerCase() !== u.name.toLowerCase() && a.users[newName.toLowerCase()])
       throw entityExists(`User with name ${newName} already exists.`);
     if (newName !== undefined) {
+      for (const dev of Object.values(a.mfaDevices)) if (dev.user === u.name) dev.user = newName;
       delete a.users[u.name.toLowerCase()];
       u.name = newName;
       a.users[newName.toLowerCase()] = u;
@@ -425,7 +426,7 @@ const deleteUser: OpDef = {
     if (u.mfa.length) throw deleteConflict('Cannot delete entity, must delete MFA device first.');
     if (u.inline.length) throw deleteConflict('Cannot delete entity, must delete policies first.');
     if (u.attached.length) throw deleteConflict('Cannot delete entity, must detach all policies first.');
-    if (u.groups.length) throw deleteConflict('Cannot delete entity, must remove user from all groups first.'); // ⚠ wording of this case unverified
+    if (u.groups.length) throw deleteConflict('Cannot delete entity, must remove users from group first.'); // real DeleteUser text (reference §2.5)
     const arn = userArnOf(a, u);
     delete a.users[u.name.toLowerCase()];
     rewritePrincipals(ctx.w, arn, u.id);
@@ -1606,9 +1607,15 @@ const simulatePrincipalPolicy: OpDef = {
     src.identity = [...src.identity, ...simInputs('identity', list<string>(ctx.input, 'PolicyInputList').map(String), src, 'PolicyInputList.')];
     const pb = list<string>(ctx.input, 'PermissionsBoundaryPolicyInputList').map(String);
     if (pb.length) src.boundary = simInputs('boundary', pb, src, 'PermissionsBoundaryPolicyInputList.')[0]!;
-    return simulate(ctx, src, str(ctx.input, 'ResourcePolicy'), str(ctx.input, 'ResourceOwner'), str(ctx.input, 'CallerArn'));
+    return simulate(ctx, src, str(ctx.input, 'ResourcePolicy'), ownerAccount(str(ctx.input, 'ResourceOwner')), str(ctx.input, 'CallerArn'));
   },
 };
+
+/** ResourceOwner is documented as an account ARN (arn:aws:iam::ACCOUNT:root); a bare id is accepted too. */
+function ownerAccount(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  return accountPrincipal(v) ?? /^arn:aws:iam::(\d{12}):/.exec(v)?.[1] ?? v;
+}
 
 const simulateCustomPolicy: OpDef = {
   validate(i, v) {
@@ -1624,7 +1631,7 @@ const simulateCustomPolicy: OpDef = {
     src.identity = simInputs('identity', list<string>(ctx.input, 'PolicyInputList').map(String), src, 'PolicyInputList.');
     const pb = list<string>(ctx.input, 'PermissionsBoundaryPolicyInputList').map(String);
     if (pb.length) src.boundary = simInputs('boundary', pb, src, 'PermissionsBoundaryPolicyInputList.')[0]!;
-    return simulate(ctx, src, str(ctx.input, 'ResourcePolicy'), str(ctx.input, 'ResourceOwner'), callerArn);
+    return simulate(ctx, src, str(ctx.input, 'ResourcePolicy'), ownerAccount(str(ctx.input, 'ResourceOwner')), callerArn);
   },
 };
 

@@ -213,11 +213,31 @@ const deleteObject: OpDef = {
   },
 };
 
+/**
+ * Bucket policy operations: only identities of the bucket owner's account may call them (others
+ * get 405 MethodNotAllowed), and the owner's root user always may, even when the bucket policy
+ * denies it — so a locked bucket can be recovered (S3 User Guide, bucket policies).
+ */
+function azBucketPolicy(ctx: OpCtx, action: string, b: BucketState): void {
+  if (ctx.actor.account.id !== b.owner) {
+    ctx.resources.push(bucketArn(b.name));
+    ctx.recipient = b.owner;
+    throw awsError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
+  }
+  if (ctx.actor.principal.type === 'Account') {
+    ctx.resources.push(bucketArn(b.name));
+    ctx.recipient = b.owner;
+    authorize(ctx, action, bucketArn(b.name), { resourceAccount: b.owner, deny: { style: 's3' } }); // root of the owner: allowed, bucket policy not consulted
+    return;
+  }
+  az(ctx, action, b, bucketArn(b.name));
+}
+
 const getBucketPolicy: OpDef = {
   run(ctx) {
     ctx.action = 's3:GetBucketPolicy';
     const b = bucketOf(ctx);
-    az(ctx, 's3:GetBucketPolicy', b, bucketArn(b.name));
+    azBucketPolicy(ctx, 's3:GetBucketPolicy', b);
     if (!b.policy) throw awsError('NoSuchBucketPolicy', 404, 'The bucket policy does not exist');
     return { Policy: b.policy };
   },
@@ -227,7 +247,7 @@ const putBucketPolicy: OpDef = {
   run(ctx) {
     ctx.action = 's3:PutBucketPolicy';
     const b = bucketOf(ctx);
-    az(ctx, 's3:PutBucketPolicy', b, bucketArn(b.name));
+    azBucketPolicy(ctx, 's3:PutBucketPolicy', b);
     const text = str(ctx.input, 'Policy');
     if (!text) throw awsError('MalformedPolicy', 400, 'Policies must be valid JSON and the first byte must be \'{\'');
     try {
@@ -249,7 +269,7 @@ const deleteBucketPolicy: OpDef = {
   run(ctx) {
     ctx.action = 's3:DeleteBucketPolicy';
     const b = bucketOf(ctx);
-    az(ctx, 's3:DeleteBucketPolicy', b, bucketArn(b.name));
+    azBucketPolicy(ctx, 's3:DeleteBucketPolicy', b);
     delete b.policy;
     return {};
   },

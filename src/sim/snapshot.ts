@@ -115,6 +115,7 @@ const world = z.object({
   accounts: z.record(z.string(), account),
   buckets: z.record(z.string(), bucket),
   sessions: z.record(z.string(), session),
+  expiredSessions: z.record(z.string(), iso).optional(),
   audit: z.array(z.object({ eventId: z.string(), eventTime: iso, eventName: z.string() })).optional(),
 });
 

@@ -175,10 +175,19 @@ export class World {
     this.st.now = new Date(this.nowMillis()).toISOString();
     this.st.rng = this.rng.state();
     this.st.reqRng = this.reqRng.state();
-    // Sessions expired more than a day ago can no longer matter (ExpiredToken vs invalid is the only difference).
-    const cutoff = this.nowMillis() - 86_400_000;
-    for (const [k, s] of Object.entries(this.st.sessions)) if (Date.parse(s.expiration) < cutoff) delete this.st.sessions[k];
     const copy = structuredClone(this.st) as WorldState;
+    // Sessions expired more than a day ago are saved as tombstones (key id → expiration): they
+    // still answer ExpiredToken, without their secrets. The live world is not changed.
+    const cutoff = this.nowMillis() - 86_400_000;
+    const expired: Record<string, string> = { ...(copy.expiredSessions ?? {}) };
+    for (const [k, s] of Object.entries(copy.sessions)) {
+      if (Date.parse(s.expiration) < cutoff) {
+        expired[k] = s.expiration;
+        delete copy.sessions[k];
+      }
+    }
+    if (Object.keys(expired).length) copy.expiredSessions = expired;
+    else delete copy.expiredSessions;
     return { ...copy, audit: this.audit.toJSON(2000) };
   }
 

@@ -483,6 +483,23 @@ describe('simulator and authorization details', () => {
     assert.deepEqual(Object.keys(l.ok('iam', 'GetAccountAuthorizationDetails', { Filter: ['Role'] })), ['RoleDetailList', 'IsTruncated']);
   });
 
+  test('SimulatePrincipalPolicy accepts ResourceOwner as the account ARN', () => {
+    const l = new Lab();
+    l.user('u', A, { inline: allow('s3:GetObject') });
+    const o = l.ok('iam', 'SimulatePrincipalPolicy', { PolicySourceArn: userArn('u'), ActionNames: ['s3:GetObject'], ResourceArns: ['arn:aws:s3:::b/k'], ResourceOwner: `arn:aws:iam::${A}:root` });
+    assert.equal((o['EvaluationResults'] as Array<Record<string, unknown>>)[0]!['EvalDecision'], 'allowed');
+  });
+
+  test('renaming a user keeps its MFA device', () => {
+    const l = new Lab();
+    const u = l.user('old', A, { inline: allow('sts:GetSessionToken') });
+    const serial = String((l.ok('iam', 'CreateVirtualMFADevice', { VirtualMFADeviceName: 'old' })['VirtualMFADevice'] as Record<string, unknown>)['SerialNumber']);
+    l.ok('iam', 'EnableMFADevice', { UserName: 'old', SerialNumber: serial, AuthenticationCode1: l.w.mfaCode(serial, -1), AuthenticationCode2: l.w.mfaCode(serial) });
+    l.ok('iam', 'UpdateUser', { UserName: 'old', NewUserName: 'new' });
+    l.ok('sts', 'GetSessionToken', { SerialNumber: serial, TokenCode: l.w.mfaCode(serial) }, u);
+    assert.equal((l.ok('iam', 'ListMFADevices', { UserName: 'new' })['MFADevices'] as unknown[]).length, 1);
+  });
+
   test('renaming a user keeps the trust working under the new ARN', () => {
     const l = new Lab();
     const u = l.user('old');

@@ -106,6 +106,28 @@ describe('S3', () => {
   });
 });
 
+describe('S3 bucket policy operations', () => {
+  test('the owner root can always read, replace and delete the bucket policy, even when it denies everything', () => {
+    const l = new Lab();
+    l.ok('s3', 'CreateBucket', { Bucket: 'locked' });
+    const lock = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::locked', 'arn:aws:s3:::locked/*'] }] };
+    l.ok('s3', 'PutBucketPolicy', { Bucket: 'locked', Policy: JSON.stringify(lock) });
+    assert.equal(l.err('s3', 'ListObjectsV2', { Bucket: 'locked' }).code, 'AccessDenied');
+    l.ok('s3', 'GetBucketPolicy', { Bucket: 'locked' });
+    l.ok('s3', 'DeleteBucketPolicy', { Bucket: 'locked' });
+    l.ok('s3', 'ListObjectsV2', { Bucket: 'locked' });
+  });
+
+  test('another account never gets at the bucket policy: 405 MethodNotAllowed', () => {
+    const l = new Lab({ accounts: [A, B] });
+    l.ok('s3', 'CreateBucket', { Bucket: 'b-owned' }, l.rootOf(B));
+    for (const op of ['GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy']) {
+      const e = l.err('s3', op, { Bucket: 'b-owned', Policy: '{}' });
+      assert.deepEqual([e.code, e.status, e.message], ['MethodNotAllowed', 405, 'The specified method is not allowed against this resource.'], op);
+    }
+  });
+});
+
 describe('EC2 and the account page', () => {
   test('DescribeInstances: Reservations[].Instances[] of the caller account in the request region; filters; not found', () => {
     const l = new Lab({ accounts: [A, B] });

