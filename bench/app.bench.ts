@@ -69,7 +69,7 @@ async function firstFrame(): Promise<import('./harness.js').BenchResult> {
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       logLevel: 'error',
     });
-    const env = { ...process.env, CI: 'false', TERM: 'xterm-256color', IAMLAB_HOME: join(dir, 'home') };
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'false', TERM: 'xterm-256color', IAMLAB_HOME: join(dir, 'home') };
     delete env.NO_COLOR;
     const app = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'bin/iamlab.js'))}`;
     const hello = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(dir, 'hello.js'))}`;

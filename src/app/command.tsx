@@ -65,7 +65,9 @@ export async function appCommand(opts: AppCommandOptions, io: AppIo = { stdin: p
     return 2;
   }
   const runner = new Runner(controller);
+  const entries = controller.quickCatalog();
   const init = initialState({
+    ...(entries ? { entries } : {}),
     columns: io.stdout.columns || 80,
     rows: io.stdout.rows || 24,
     lab: opts.lab,

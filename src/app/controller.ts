@@ -11,6 +11,9 @@ import type { CatalogEntry, CheckView, IdentityView, LabOpened, LabSnapshot, Map
 import type { Tone } from './state.js';
 import { ruleOf } from './map.js';
 import { arnLabel, promptFor } from './identity.js';
+import { CACHE_FORMAT, cachePath, catalogEntries, homeOf, labStamps, progressPath, readCatalogCache, readProgressRecords, writeCatalogCache, type CachedLab } from './catalog-cache.js';
+import { VERSION } from '../version.js';
+import { resolve } from 'node:path';
 
 type LabsModule = typeof import('../labs/index.js');
 type LabSession = Awaited<ReturnType<LabsModule['openLab']>>;
@@ -56,7 +59,7 @@ export class AppController implements AppPort {
   }
 
   private get home(): string | undefined {
-    return this.opts.home;
+    return this.opts.home ?? homeOf(this.opts.env ?? process.env);
   }
 
   // ------------------------------------------------------------------ workshop
@@ -87,47 +90,32 @@ export class AppController implements AppPort {
 
   // ------------------------------------------------------------------ catalog
 
+  /** The catalog from the cache, without loading any lab (undefined when the cache is stale). */
+  quickCatalog(): CatalogEntry[] | undefined {
+    const c = readCatalogCache(cachePath(this.home), VERSION);
+    if (!c || (this.opts.labsDir && resolve(this.opts.labsDir) !== c.labsDir)) return undefined;
+    return catalogEntries(c.labs, c.errors, readProgressRecords(progressPath(this.home)));
+  }
+
   async catalog(): Promise<CatalogEntry[]> {
+    const quick = this.quickCatalog();
+    if (quick) return quick;
     const m = await this.labs();
-    const { labs, errors } = m.loadLabs(this.opts.labsDir);
-    let records: Record<string, import('../labs/index.js').LabProgress> = {};
-    try {
-      records = new m.ProgressStore(this.home).all();
-    } catch {
-      records = {};
-    }
-    const entries: CatalogEntry[] = labs.map((lab) => {
-      const p = records[lab.id];
-      const total = lab.steps.length;
-      let passed = 0;
-      let skipped = 0;
-      for (const st of lab.steps) {
-        const x = p?.steps[st.id];
-        if (x?.skipped) skipped++;
-        else if (x?.passed_at) passed++;
-      }
-      const completed = Boolean(p) && p!.current === null;
-      const resume = p?.current ? lab.steps.find((x) => x.id === p.current)?.title : undefined;
-      return {
-        id: lab.id,
-        title: lab.title,
-        summary: lab.summary,
-        level: lab.level,
-        minutes: lab.minutes,
-        steps: total,
-        passed,
-        skipped,
-        started: Boolean(p) && (passed > 0 || skipped > 0 || completed),
-        completed,
-        backends: (lab.backends ?? ['sim']) as Array<'sim' | 'real'>,
-        ...(resume && (passed > 0 || skipped > 0) ? { resumeStep: resume } : {}),
-      };
-    });
-    for (const e of errors) {
-      const id = /labs[\\/]([^\\/]+)[\\/]/.exec(e.message)?.[1] ?? 'lab';
-      entries.push({ id, title: id, steps: 0, passed: 0, skipped: 0, started: false, completed: false, backends: ['sim'], error: e.message });
-    }
-    return entries;
+    const labsDir = resolve(this.opts.labsDir ?? m.defaultLabsDir());
+    const stamps = labStamps(labsDir);
+    const { labs, errors } = m.loadLabs(labsDir);
+    const cached: CachedLab[] = labs.map((lab) => ({
+      id: lab.id,
+      title: lab.title,
+      summary: lab.summary,
+      level: lab.level,
+      minutes: lab.minutes,
+      backends: (lab.backends ?? ['sim']) as Array<'sim' | 'real'>,
+      steps: lab.steps.map((x) => ({ id: x.id, title: x.title })),
+    }));
+    const errs = errors.map((e) => ({ id: /labs[\\/]([^\\/]+)[\\/]/.exec(e.message)?.[1] ?? 'lab', message: e.message }));
+    writeCatalogCache(cachePath(this.home), { format: CACHE_FORMAT, version: VERSION, labsDir, stamps, labs: cached, errors: errs });
+    return catalogEntries(cached, errs, readProgressRecords(progressPath(this.home)));
   }
 
   profiles(): Promise<AwsProfile[]> {
@@ -294,7 +282,7 @@ export class AppController implements AppPort {
     for (const step of lab.steps) {
       const p = s.progress.steps[step.id];
       progress[step.id] = {
-        status: p?.passed_at ? 'passed' : p?.skipped ? 'skipped' : 'open',
+        status: p?.skipped ? 'skipped' : p?.passed_at ? 'passed' : 'open',
         hintsShown: [...(p?.hints_shown ?? [])],
         solutionViewed: Boolean(p?.solution_viewed),
         attempts: p?.attempts ?? 0,

@@ -139,6 +139,8 @@ export interface InitOptions {
   real?: boolean;
   profile?: string;
   color?: boolean;
+  /** The catalog, when it is known at start (the cache): no loading frame. */
+  entries?: CatalogEntry[];
 }
 
 export function initialState(o: InitOptions = {}): AppState {
@@ -158,7 +160,8 @@ export function initialState(o: InitOptions = {}): AppState {
     exitCode: 0,
     color: o.color ?? true,
   };
-  s = want(s, { kind: 'load-catalog' });
+  if (o.entries) s = reducer(s, { type: 'catalog-loaded', entries: o.entries });
+  else s = want(s, { kind: 'load-catalog' });
   if (o.real) s = want(s, { kind: 'load-profiles' });
   if (o.lab) {
     s = want(s, { kind: 'open-lab', labId: o.lab, backend: o.real ? 'real' : 'sim', ...(o.profile ? { profile: o.profile } : {}) });
@@ -291,7 +294,14 @@ export function reducer(s: AppState, a: Action): AppState {
     case 'lab-closed':
       return want({ ...s, screen: 'catalog', lab: null, busy: null, overlay: null, shell: emptyShell() }, { kind: 'load-catalog' });
     case 'key': {
-      const cmd = route(inputContext(s), a.ev);
+      const ctx = inputContext(s);
+      const cmd = route(ctx, a.ev);
+      if (!cmd && ctx === 'lab-shell' && a.ev.kind === 'meta') {
+        // Esc and a key in one read (typed quickly): the key means what it means in lab keys
+        const nav = { ...s, focus: 'nav' as const };
+        const c2 = route('lab-nav', { kind: 'text', text: a.ev.char });
+        return c2 ? command(nav, c2) : nav;
+      }
       return cmd ? command(s, cmd) : s;
     }
     case 'cmd':
@@ -323,7 +333,10 @@ function applySnapshot(s: AppState, snap: LabSnapshot): AppState {
   const before = lab.snap;
   const followed = lab.viewing === Math.min(before.current, lab.steps.length - 1);
   const viewing = followed ? Math.min(snap.current, lab.steps.length - 1) : lab.viewing;
-  let next: AppState = { ...s, lab: { ...lab, snap, viewing, panelScroll: viewing === lab.viewing ? lab.panelScroll : 0 } };
+  // a new step opens on its instructions, whatever panel was showing
+  const moved = before.current !== snap.current;
+  const panel = moved && followed ? 'step' : lab.panel;
+  let next: AppState = { ...s, lab: { ...lab, snap, viewing, panel, panelScroll: viewing === lab.viewing && panel === lab.panel ? lab.panelScroll : 0 } };
   let shell = next.shell;
   for (const [i, step] of lab.steps.entries()) {
     const was = before.progress[step.id]?.status;
@@ -640,7 +653,7 @@ function confirmCommand(s: AppState, cmd: Command): AppState {
     case 'solution':
       return want({ ...closed, lab: closed.lab && { ...closed.lab, panel: 'solution', solutionStep: o.target!, panelScroll: 0 } }, { kind: 'solution', stepId: o.target! });
     case 'skip':
-      return want(toast(closed, 'Skipping…'), { kind: 'skip', stepId: o.target! });
+      return want(toast({ ...closed, focus: 'shell' }, 'Skipping…'), { kind: 'skip', stepId: o.target! });
     case 'reset':
       return want(toast(closed, 'Resetting…'), { kind: 'reset', labId: o.target! });
     case 'quit-running':

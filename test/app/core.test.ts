@@ -346,6 +346,11 @@ describe('reducer: the shell pane', () => {
     assert.equal(s.quitting, true);
     assert.equal(s.intents.at(-1)!.kind, 'quit');
   });
+  it('Esc and a key read together (typed fast) act as that lab key', () => {
+    const s = feed(inLab(), { type: 'key', ev: { kind: 'meta', char: 'k' } });
+    assert.equal(s.focus, 'nav');
+    assert.equal(s.overlay?.kind, 'confirm');
+  });
   it('Tab asks for completions and applies them only if the line did not change', () => {
     let s = inLab();
     s = feed(s, ...typed('aws ia'), key('tab'));

@@ -36,7 +36,7 @@ export function Rows({ rows, height, offset = 0, width }: { rows: Row[]; height:
   const shown = rows.slice(offset, offset + height);
   const blanks = Math.max(0, height - shown.length);
   return (
-    <Box flexDirection="column" height={height} {...(width !== undefined ? { width } : {})} overflow="hidden">
+    <Box flexDirection="column" height={height} {...(width !== undefined ? { width } : {})}>
       {shown.map((r, i) => (
         <RowLine key={i} row={r} />
       ))}

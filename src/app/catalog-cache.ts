@@ -1,0 +1,145 @@
+// The home screen's fast path. Loading the labs (YAML + schema validation of every lab file)
+// costs hundreds of milliseconds on Node 20, too slow for the first frame. After a full load
+// the app keeps what the catalog shows in a small JSON cache, valid while every lab.yaml has
+// the same size and mtime and no lab folder came or went; progress is read straight from the
+// progress file (the same file the labs' ProgressStore writes through conf) without
+// validation — for display only; opening a lab loads and validates everything.
+// Only node:fs/node:path and env-paths: nothing heavy.
+
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import envPaths from 'env-paths';
+import type { CatalogEntry } from './model.js';
+
+export const CACHE_FORMAT = 1;
+
+export interface CachedLab {
+  id: string;
+  title: string;
+  summary?: string;
+  level?: string;
+  minutes?: number;
+  backends: Array<'sim' | 'real'>;
+  steps: Array<{ id: string; title: string }>;
+}
+
+export interface CatalogCache {
+  format: number;
+  /** iamlab version that wrote it. */
+  version: string;
+  labsDir: string;
+  /** lab folder name → "mtimeMs:size" of its lab.yaml ('' when missing). */
+  stamps: Record<string, string>;
+  labs: CachedLab[];
+  errors: Array<{ id: string; message: string }>;
+}
+
+/** $IAMLAB_HOME when set (resolved), else undefined (conf's config directory). */
+export function homeOf(env: NodeJS.ProcessEnv): string | undefined {
+  return env.IAMLAB_HOME ? resolve(env.IAMLAB_HOME) : undefined;
+}
+
+/** Where the labs' ProgressStore keeps progress: conf's file (projectName iamlab, suffix ''). */
+export function progressPath(home: string | undefined): string {
+  return join(home ?? envPaths('iamlab', { suffix: '' }).config, 'config.json');
+}
+
+export function cachePath(home: string | undefined): string {
+  return home ? join(home, 'cache', 'catalog.json') : join(envPaths('iamlab', { suffix: '' }).cache, 'catalog.json');
+}
+
+function stampOf(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.mtimeMs}:${s.size}`;
+  } catch {
+    return '';
+  }
+}
+
+/** Stamps of every lab folder under labsDir (folders starting with _ or . are not labs). */
+export function labStamps(labsDir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of readdirSync(labsDir, { withFileTypes: true })) {
+    if (!d.isDirectory() || d.name.startsWith('_') || d.name.startsWith('.')) continue;
+    out[d.name] = stampOf(join(labsDir, d.name, 'lab.yaml'));
+  }
+  return out;
+}
+
+function sameStamps(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}
+
+/** The cache, if it is there, readable, from this version, and still matches the lab files. */
+export function readCatalogCache(path: string, version: string): CatalogCache | undefined {
+  try {
+    const c = JSON.parse(readFileSync(path, 'utf8')) as CatalogCache;
+    if (!c || c.format !== CACHE_FORMAT || c.version !== version || typeof c.labsDir !== 'string' || !Array.isArray(c.labs)) return undefined;
+    if (!sameStamps(c.stamps ?? {}, labStamps(c.labsDir))) return undefined;
+    return c;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the cache atomically; a failure to write only costs speed, so it is ignored. */
+export function writeCatalogCache(path: string, c: CatalogCache): void {
+  try {
+    mkdirSync(join(path, '..'), { recursive: true });
+    const tmp = `${path}.tmp-${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(c));
+    renameSync(tmp, path);
+  } catch {
+    /* read-only home: no cache */
+  }
+}
+
+interface ProgressLike {
+  current?: string | null;
+  steps?: Record<string, { passed_at?: string; skipped?: boolean } | undefined>;
+}
+
+/** Progress records by lab id, read without validation (display only); {} when unreadable. */
+export function readProgressRecords(path: string): Record<string, ProgressLike> {
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as { labs?: Record<string, ProgressLike> };
+    return v && typeof v.labs === 'object' && v.labs ? v.labs : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Catalog entries from lab metadata and progress records. */
+export function catalogEntries(labs: CachedLab[], errors: CatalogCache['errors'], records: Record<string, ProgressLike>): CatalogEntry[] {
+  const entries: CatalogEntry[] = labs.map((lab) => {
+    const p = records[lab.id];
+    let passed = 0;
+    let skipped = 0;
+    for (const st of lab.steps) {
+      const x = p?.steps?.[st.id];
+      if (x?.skipped) skipped++;
+      else if (x?.passed_at) passed++;
+    }
+    const completed = Boolean(p) && p!.current === null;
+    const resume = p?.current ? lab.steps.find((x) => x.id === p.current)?.title : undefined;
+    return {
+      id: lab.id,
+      title: lab.title,
+      ...(lab.summary ? { summary: lab.summary } : {}),
+      ...(lab.level ? { level: lab.level } : {}),
+      ...(lab.minutes ? { minutes: lab.minutes } : {}),
+      steps: lab.steps.length,
+      passed,
+      skipped,
+      started: Boolean(p) && (passed > 0 || skipped > 0 || completed),
+      completed,
+      backends: lab.backends,
+      ...(resume && (passed > 0 || skipped > 0) ? { resumeStep: resume } : {}),
+    };
+  });
+  for (const e of errors) entries.push({ id: e.id, title: e.id, steps: 0, passed: 0, skipped: 0, started: false, completed: false, backends: ['sim'], error: e.message });
+  return entries;
+}

@@ -1,0 +1,255 @@
+// The whole app in-process (ink-testing-library): the real controller, labs, shell and
+// simulated account under a temporary IAMLAB home, driven by keystrokes as a learner would.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { App } from '../../src/app/ui/App.js';
+import { AppController } from '../../src/app/controller.js';
+import { Runner } from '../../src/app/runner.js';
+import { initialState, type AppState } from '../../src/app/state.js';
+import { openLab } from '../../src/labs/index.js';
+
+const ENTER = '\r';
+const ESC = '\x1b';
+const TAB = '\t';
+const DOWN = '\x1b[B';
+const RIGHT = '\x1b[C';
+const CTRL_C = '\x03';
+
+const homes: string[] = [];
+after(() => {
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
+});
+
+function newHome(): string {
+  const h = mkdtempSync(join(tmpdir(), 'iamlab-app-test-'));
+  homes.push(h);
+  return h;
+}
+
+interface Running {
+  frame(): string;
+  write(s: string): void;
+  waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Types text, waits until it shows on the prompt line, then presses Enter. */
+  run(line: string, then?: RegExp): Promise<string>;
+  exited: Promise<AppState>;
+  unmount(): void;
+  controller: AppController;
+}
+
+function start(home: string, o: { lab?: string } = {}): Running {
+  const controller = new AppController({ home });
+  const runner = new Runner(controller);
+  let done!: (s: AppState) => void;
+  const exited = new Promise<AppState>((r) => (done = r));
+  const entries = controller.quickCatalog();
+  const init = initialState({ columns: 80, rows: 24, ...(o.lab ? { lab: o.lab } : {}), ...(entries ? { entries } : {}) });
+  const r = render(<App init={init} runner={runner} onExit={done} toastMs={0} />);
+  const frame = () => stripVTControlCharacters(r.lastFrame() ?? '');
+  const waitFor = async (re: RegExp, timeoutMs = 8000) => {
+    const t0 = Date.now();
+    for (;;) {
+      const f = frame();
+      if (re.test(f)) return f;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${re}; the screen:\n${f}`);
+      await new Promise((res) => setTimeout(res, 10));
+    }
+  };
+  return {
+    frame,
+    write: (s) => r.stdin.write(s),
+    waitFor,
+    async run(line, then) {
+      r.stdin.write(line);
+      const tail = line.slice(-20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      await waitFor(new RegExp(`\\$.*${tail}\\s*\\n`));
+      r.stdin.write(ENTER);
+      return then ? waitFor(then) : frame();
+    },
+    exited,
+    unmount: () => r.unmount(),
+    controller,
+  };
+}
+
+const lines = (f: string) => f.split('\n');
+
+describe('the app, driven by keys', () => {
+  it('catalog → lab; a paste of several lines with a heredoc runs line by line; checks pass and the next step opens; hint; why; map', async (t) => {
+    const home = newHome();
+    const app = start(home);
+    t.after(() => app.unmount());
+    let f = await app.waitFor(/Switch from a powerless user to an admin role/);
+    assert.match(f, /6 steps · not started/);
+    assert.ok(lines(f).length <= 23, 'the frame is shorter than the terminal');
+    app.write(ENTER);
+    f = await app.waitFor(/Step 1 of 6 · Create the role temp-user/);
+    assert.match(f, /▸ 1 Create the role/);
+    assert.match(f, /admin@089665204192 \$/);
+
+    // a wrong first attempt: the check's message shows under the step
+    await app.run('aws iam create-role --role-name temp-user --assume-role-policy-document \'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:user/admin"},"Action":"sts:AssumeRole"}]}\'');
+    f = await app.waitFor(/✗ Not yet:/);
+    assert.match(f.replace(/\s+│?\s*/g, ' '), /trusts the whole account|names user\/admin|The trust policy names/);
+    app.write(`${ESC}`);
+    await app.waitFor(/LAB KEYS/);
+    app.write('h');
+    f = await app.waitFor(/Hint \d\/3:/);
+    app.write(ESC);
+    await app.waitFor(/Enter run/);
+
+    // a paste: delete, heredoc, create, attach — one chunk, several lines
+    app.write(
+      [
+        'aws iam delete-role --role-name temp-user',
+        'cat > trust.json <<EOF',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}',
+        'EOF',
+        'aws iam create-role --role-name temp-user --assume-role-policy-document file://trust.json',
+        'aws iam attach-role-policy --role-name temp-user --policy-arn arn:aws:iam::aws:policy/AdministratorAccess',
+        '',
+      ].join('\r'),
+    );
+    f = await app.waitFor(/Step 2 of 6 · Create the user balu/);
+    assert.match(f, /✓ 1 Create the role/);
+    assert.match(f, /✓ Step 1 passed/);
+
+    // history: ↑ brings back the last command
+    app.write('\x1b[A');
+    await app.waitFor(/\$ aws iam attach-role-policy --role-name temp-user/);
+    app.write('\x15'); // Ctrl-U clears the line
+
+    // tab completion
+    app.write('aws iam create-us');
+    await app.waitFor(/\$ aws iam create-us\s*\n/);
+    app.write(TAB);
+    await app.waitFor(/\$ aws iam create-user\s*\n/);
+    await app.run('--user-name balu');
+    await app.run("aws iam create-login-profile --user-name balu --password 'Balu-Lab-Pass-1!'", /Step 3 of 6/);
+
+    // a denied call → the Why panel draws its tree; the map shows who may assume temp-user
+    await app.run('aws sts assume-role --role-arn arn:aws:iam::089665204192:role/temp-user --role-session-name x --profile nobody', /\$/);
+    app.write(ESC);
+    app.write('m');
+    f = await app.waitFor(/Who may assume which role/);
+    assert.match(f, /▣ temp-user/);
+    assert.match(f, /admin +──✓──▶ may assume/);
+    assert.match(f, /balu +──✗── +denied \(implicit\)/);
+    app.write('m');
+    await app.waitFor(/Step 3 of 6/);
+  });
+
+  it('console dialogs type the console commands; the header shows the display name; why explains the denied account page', async (t) => {
+    const home = newHome();
+    // the first three steps done through the lab's own solutions (the shell's `lab` commands)
+    const s = await openLab('switch-role-admin', { home, realTime: false });
+    for (let i = 0; i < 3; i++) await s.skip();
+    s.save();
+    const app = start(home, { lab: 'switch-role-admin' });
+    t.after(() => app.unmount());
+    await app.waitFor(/Step 4 of 6 · Sign in as balu/);
+    app.write(ESC);
+    await app.waitFor(/LAB KEYS/);
+    app.write('u');
+    await app.waitFor(/Sign in to the console as an IAM user/);
+    app.write('balu');
+    await app.waitFor(/IAM user name +balu/);
+    app.write(ENTER);
+    let f = await app.waitFor(/Signed in to the AWS Management Console as IAM user balu/);
+    assert.match(f, /\$ console sign-in balu --account 089665204192/);
+    assert.match(f, /\[balu @ 089665204192\]/, 'the header shows the console identity');
+    await app.run('console open account', /Step 5 of 6/);
+    app.write(ESC);
+    app.write('w');
+    f = await app.waitFor(/Why · the last denied call/);
+    assert.match(f, /✗ Denied — implicit deny/);
+    assert.match(f, /account:GetAccountInformation/);
+    assert.match(f, /Identity-based policies/);
+    app.write('z'); // a taller panel shows the verdict
+    f = await app.waitFor(/implicit deny — no statement denies it/);
+
+    app.write('r');
+    await app.waitFor(/Switch Role/);
+    app.write(ENTER); // account is pre-filled: on to the role name
+    app.write('temp-user');
+    await app.waitFor(/IAM role name +temp-user/);
+    app.write(TAB);
+    app.write('temp-user @ 089665204192');
+    await app.waitFor(/Display name +temp-user @ 089665204192/);
+    app.write(DOWN);
+    await app.waitFor(/▸ Colour/);
+    app.write(RIGHT);
+    app.write(RIGHT);
+    await app.waitFor(/\[orange\]/);
+    app.write(ENTER);
+    f = await app.waitFor(/Step 6 of 6/);
+    assert.match(lines(f)[0]!, / temp-user @ 089665204192 /, 'the header shows the display name');
+    assert.match(f, /✓ 5 Switch role/);
+
+    app.write(ESC);
+    await app.waitFor(/LAB KEYS/);
+    app.write('q');
+    const final = await app.exited;
+    assert.equal(final.quitting, true);
+  });
+
+  it('skip asks first and is recorded; the last step opens the summary; quit and restart resumes with the same world', async (t) => {
+    const home = newHome();
+    let app = start(home);
+    t.after(() => app.unmount());
+    await app.waitFor(/Switch from a powerless user/);
+    app.write(ENTER);
+    await app.waitFor(/Step 1 of 6/);
+    app.write(ESC);
+    app.write('k');
+    await app.waitFor(/Skip step 1: Create the role temp-user/);
+    app.write('n');
+    await app.waitFor(/Step 1 of 6/);
+    app.write('k');
+    await app.waitFor(/Skip step 1/);
+    app.write('y');
+    let f = await app.waitFor(/Step 2 of 6/);
+    assert.match(f, /↷ 1 Create the role/);
+    // the solution of the skipped step is there to read (after a skip the shell has the keys)
+    app.write(ESC);
+    await app.waitFor(/LAB KEYS/);
+    app.write('\x1b[A'); // view step 1
+    app.write('s');
+    f = await app.waitFor(/Solution · Create the role temp-user/);
+    assert.match(f, /arn:aws:iam::089665204192:root/);
+    // quit with Ctrl-C (on an empty line it quits) — everything is saved
+    app.write('i');
+    app.write(CTRL_C);
+    await app.exited;
+    app.unmount();
+
+    // restart: the catalog shows the progress and continues at step 2; the world kept temp-user
+    app = start(home);
+    f = await app.waitFor(/1\/6 · continue: Create the user balu/);
+    app.write(ENTER);
+    f = await app.waitFor(/Step 2 of 6 · Create the user balu/);
+    await app.run('aws iam get-role --role-name temp-user --query Role.RoleName', /"temp-user"/);
+    // skip the rest: each asks, each is recorded
+    for (let n = 2; n <= 6; n++) {
+      app.write(ESC);
+      app.write('k');
+      await app.waitFor(new RegExp(`Skip step ${n}:`));
+      app.write('y');
+      if (n < 6) await app.waitFor(new RegExp(`Step ${n + 1} of 6`));
+    }
+    f = await app.waitFor(/Lab complete/);
+    assert.match(f, /Steps +0 passed, 6 skipped of 6/);
+    assert.match(f, /Hints used +0/);
+    assert.match(f, /\$ iamlab check switch-role-admin/);
+    app.write(ENTER);
+    f = await app.waitFor(/✓ complete \(6 skipped\)/);
+    app.write('q');
+    await app.exited;
+  });
+});
