@@ -418,7 +418,8 @@ describe('reducer: steps, hints, solution, skip', () => {
     assert.deepEqual({ ...s.intents.at(-1)!, id: 0 }, { id: 0, kind: 'skip', stepId: 'create-role' });
     s = feed(s, { type: 'snapshot', snap: snap([], ['create-role']) });
     assert.equal(s.shell.lines.at(-1)!.text, '↷ Step 1 skipped: Create role temp-user');
-    s = feed(s, ...typed('k'));
+    assert.equal(s.focus, 'shell', 'after a skip the shell has the keys again');
+    s = feed(s, key('escape'), ...typed('k'));
     assert.equal(s.overlay, null);
     assert.equal(s.toast?.text, 'This step cannot be skipped.');
   });
