@@ -18,6 +18,8 @@ export interface Shape {
   min?: number;
   members?: Record<string, Shape>;
   required?: string[];
+  /** structure members that stream (S3 object bodies) */
+  streamingMembers?: string[];
   member?: Shape;
   key?: Shape;
   value?: Shape;
@@ -48,6 +50,8 @@ export interface CliArg {
   choices?: string[];
   /** a positional argument (s3api get-object outfile) */
   positional?: boolean;
+  /** a streaming blob member: the value names a file (s3api put-object --body) */
+  streaming?: boolean;
 }
 
 export interface OperationModel {
@@ -105,13 +109,25 @@ export function xformName(name: string, sep = '-'): string {
 
 // ---- resolution ----
 
-const SERVICE_DATA: Record<ServiceName, ServiceData> = {
+const RAW: Record<ServiceName, string> = {
   iam: data.iam,
   sts: data.sts,
   s3: data.s3,
   ec2: data.ec2,
   account: data.account,
 };
+const CLI_OF: Record<ServiceName, string> = { iam: 'iam', sts: 'sts', s3: 's3api', ec2: 'ec2', account: 'account' };
+const parsed = new Map<ServiceName, ServiceData>();
+
+/** A service's model data, parsed on first use. */
+function serviceData(svc: ServiceName): ServiceData {
+  let d = parsed.get(svc);
+  if (!d) {
+    d = JSON.parse(RAW[svc]) as ServiceData;
+    parsed.set(svc, d);
+  }
+  return d;
+}
 
 /** Every top-level command the real `aws` has (services and its own commands), sorted. */
 export const CLI_COMMANDS: readonly string[] = data.CLI_COMMANDS;
@@ -126,7 +142,7 @@ function resolveShape(svc: ServiceName, name: string): Shape {
   }
   const hit = cache.get(name);
   if (hit) return hit;
-  const def = SERVICE_DATA[svc].shapes[name];
+  const def = serviceData(svc).shapes[name];
   if (!def) throw new Error(`model: ${svc} has no shape ${name}`);
   const s: Shape = { name, type: def.t };
   cache.set(name, s); // before members: shapes may be recursive
@@ -136,6 +152,7 @@ function resolveShape(svc: ServiceName, name: string): Shape {
     for (const [m, ref] of Object.entries(def.m)) members[m] = resolveShape(svc, ref);
     s.members = members;
     s.required = def.r ?? [];
+    if (def.sm) s.streamingMembers = def.sm;
   } else if (def.t === 'list') {
     s.member = resolveShape(svc, def.m);
   } else if (def.t === 'map') {
@@ -152,7 +169,7 @@ function resolveShape(svc: ServiceName, name: string): Shape {
 const services = new Map<string, ServiceModel>();
 
 function buildService(svc: ServiceName): ServiceModel {
-  const d = SERVICE_DATA[svc];
+  const d = serviceData(svc);
   const model: ServiceModel = {
     cliName: d.cli,
     service: svc,
@@ -191,7 +208,9 @@ function buildOperation(service: ServiceModel, api: string, od: OperationData): 
         op.args.set(name, { name, member, shape, required: false, nargs: 'flag', flagValue: true });
         op.args.set(`no-${name}`, { name: `no-${name}`, member, shape, required: false, nargs: 'flag', flagValue: false });
       } else {
-        op.args.set(name, { name, member, shape, required: required.has(member), nargs: shape.type === 'list' ? 'list' : 'value' });
+        const arg: CliArg = { name, member, shape, required: required.has(member), nargs: shape.type === 'list' ? 'list' : 'value' };
+        if (input.streamingMembers?.includes(member)) arg.streaming = true;
+        op.args.set(name, arg);
       }
     }
   }
@@ -234,7 +253,7 @@ function buildOperation(service: ServiceModel, api: string, od: OperationData): 
 export function getService(cliName: string): ServiceModel | undefined {
   const hit = services.get(cliName);
   if (hit) return hit;
-  const svc = (Object.keys(SERVICE_DATA) as ServiceName[]).find((s) => SERVICE_DATA[s].cli === cliName);
+  const svc = (Object.keys(CLI_OF) as ServiceName[]).find((s) => CLI_OF[s] === cliName);
   if (!svc) return undefined;
   const m = buildService(svc);
   services.set(cliName, m);
@@ -242,11 +261,11 @@ export function getService(cliName: string): ServiceModel | undefined {
 }
 
 /** CLI names of the modelled services. */
-export const MODELLED_SERVICES: readonly string[] = (Object.keys(SERVICE_DATA) as ServiceName[]).map((s) => SERVICE_DATA[s].cli);
+export const MODELLED_SERVICES: readonly string[] = Object.values(CLI_OF);
 
 /** The operation model by backend service name and API operation name. */
 export function getOperationByApi(service: ServiceName, api: string): OperationModel | undefined {
-  const m = getService(SERVICE_DATA[service].cli);
+  const m = getService(CLI_OF[service]);
   return m?.operations.get(xformName(api));
 }
 

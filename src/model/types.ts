@@ -3,7 +3,7 @@
 export type ScalarType = 'string' | 'integer' | 'long' | 'boolean' | 'timestamp' | 'blob' | 'double' | 'float';
 
 export type ShapeDef =
-  | { t: 'structure'; m: Record<string, string>; r?: string[]; min?: number }
+  | { t: 'structure'; m: Record<string, string>; r?: string[]; min?: number; /** streaming members (S3 Body) */ sm?: string[] }
   | { t: 'list'; m: string; min?: number }
   | { t: 'map'; k: string; v: string; min?: number }
   | {

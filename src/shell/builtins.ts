@@ -291,13 +291,14 @@ export const BUILTINS: Record<string, Builtin> = {
     },
   },
   'mfa-code': {
-    help: 'mfa-code SERIAL — the current code of a virtual MFA device (your phone app, in the simulation)',
+    help: 'mfa-code SERIAL [--next] — the current (or next) code of a virtual MFA device: your phone app, in the simulation',
     async run(args, { session }) {
-      const serial = args[0];
-      if (!serial) return fail('usage: mfa-code <serial-number-arn>   e.g. mfa-code arn:aws:iam::123456789012:mfa/alice\n', 2);
+      const next = args.includes('--next');
+      const serial = args.find((a) => !a.startsWith('--'));
+      if (!serial) return fail('usage: mfa-code <serial-number-arn> [--next]   e.g. mfa-code arn:aws:iam::123456789012:mfa/alice\n', 2);
       if (!session.world) return fail('iamlab: mfa-code works on the simulated account only; use your authenticator app.\n');
       try {
-        return ok(`${session.world.mfaCode(serial)}\n`);
+        return ok(`${session.world.mfaCode(serial, next ? 1 : 0)}\n`);
       } catch {
         return fail(`iamlab: mfa-code: there is no virtual MFA device ${serial} (aws iam list-virtual-mfa-devices is not simulated; aws iam list-mfa-devices --user-name NAME shows a user's)\n`);
       }

@@ -79,10 +79,6 @@ function scanOnce(s: string, idx: number): [unknown, number] {
 
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
-function pyRepr1(ch: string): string {
-  return ch === "'" ? `"'"` : `'${ch}'`;
-}
-
 /** scanstring: `end` is the index just after the opening quote. */
 function scanString(s: string, end: number): [string, number] {
   const begin = end - 1;
@@ -104,7 +100,8 @@ function scanString(s: string, end: number): [string, number] {
     const esc = s[end]!;
     if (esc !== 'u') {
       const ch = ESCAPES[esc];
-      if (ch === undefined) throw new PyJsonError(`Invalid \\escape: ${pyRepr1(esc)}`, s, end);
+      // CPython's C scanner (what json.loads uses) reports the backslash's position
+      if (ch === undefined) throw new PyJsonError('Invalid \\escape', s, end - 1);
       out += ch;
       end++;
       continue;

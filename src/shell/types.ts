@@ -61,7 +61,7 @@ export interface CallerInfoLike {
 export interface WorldLike {
   readonly clock: { now(): Date };
   accountIds(): string[];
-  mfaCode(serialNumber: string): string;
+  mfaCode(serialNumber: string, stepOffset?: number): string;
   consoleSignIn(accountId: string, userName: string, password?: string, opts?: { mfaCode?: string }): { ok: true; credentials: Credentials } | { ok: false; error: AwsError };
   whoIs(credentials: Credentials): CallerInfoLike | undefined;
   /** read-only IAM view (to find which account has a user, and whether it has a console password) */

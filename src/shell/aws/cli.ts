@@ -333,6 +333,19 @@ async function invokeOperation(op: OperationModel, words: string[], globals: Glo
       delete processed.Base32StringSeed;
     }
   }
+  if (output === 'text' && p && parsed.paginate) {
+    // The CLI's text format prints a paginated response page by page (the query applies to
+    // each page), then the resume token as NEXTTOKEN.
+    let out = '';
+    pages.outputs.forEach((page, i) => {
+      const current: Record<string, unknown> = {};
+      if (i === 0) for (const k of p.na ?? []) current[k] = (page as Record<string, unknown>)[k] ?? null;
+      for (const k of p.rk) current[k] = (page as Record<string, unknown>)[k] ?? null;
+      out += formatText(globals.query !== undefined ? jmespath.search(current, globals.query) : current);
+    });
+    if (pages.resumeToken !== undefined) out += formatText({ NextToken: { NextToken: pages.resumeToken } });
+    return { stdout: out, stderr: '', code: 0 };
+  }
   return { stdout: await formatOutput(op.name, result, output, globals.query, host), stderr: '', code: 0 };
 }
 
@@ -507,7 +520,7 @@ function unknownOptions(extras: string[], valid: string[]): CliError {
   const hints: string[] = [];
   for (const x of extras) {
     if (!x.startsWith('--')) continue;
-    const close = getCloseMatches(x.split('=')[0]!, [...valid, ...GLOBAL_OPTIONS.map((g) => `--${g.name}`)], 3, 0.6);
+    const close = getCloseMatches(x.split('=')[0]!, [...valid, ...GLOBAL_OPTIONS.map((g) => `--${g.name}`)], 3, 0.75);
     if (close.length) hints.push(`iamlab: ${x.split('=')[0]} is not an option here; did you mean ${close.join(' or ')}?`);
   }
   if (hints.length) e.hint = `${hints.join('\n')}\n`;

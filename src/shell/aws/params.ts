@@ -84,6 +84,11 @@ export function unpackArgument(arg: CliArg, raw: RawValue, files: ParamFiles, op
       throw e;
     }
   }
+  if (arg.streaming) {
+    // botocore: a streaming blob argument is a path to a file (here: in the workspace)
+    const v = Array.isArray(value) ? value[0] ?? '' : value;
+    return { streamingPath: v, cliName };
+  }
   return unpackCliArg(shape, value, cliName);
 }
 
@@ -154,7 +159,6 @@ function unpackScalar(shape: Shape, value: RawValue, cliName: string): unknown {
     case 'float':
       return pyFloat(v);
     case 'blob':
-      if (shape.streaming) return { streamingPath: v, cliName };
       // cli_binary_format=base64 (v2 default): the text is base64
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0) throw paramValidation(`Invalid base64: "${v}"`);
       return new Uint8Array(Buffer.from(v, 'base64'));
