@@ -4,7 +4,7 @@
 // re-implements IAM's evaluation logic.
 import type { Explanation, PolicyDocument } from '../policy/types.js';
 import type { CheckSpec } from './spec.js';
-import { checkKind } from './spec.js';
+import { checkKind } from './kinds.js';
 import type { CheckBackend, CheckResult, CheckStatus, EventMark, EventView, Evidence, RoleView, UserView, ManagedPolicyView, GroupView } from './types.js';
 import {
   resolvePrincipal,

@@ -225,13 +225,8 @@ export interface CheckSpec {
   count?: { min: number; of: CheckSpec[] };
 }
 
-export const LEAF_KINDS = [
-  'user', 'role', 'policy', 'bucket', 'instance', 'attached', 'inline', 'trust', 'decision', 'can_assume',
-  'cannot_assume', 'policy_grants', 'identity', 'env', 'event', 'session', 'answer', 'url',
-] as const;
-export const COMBINATOR_KINDS = ['all', 'any', 'not', 'count'] as const;
-export type CheckKind = (typeof LEAF_KINDS)[number] | (typeof COMBINATOR_KINDS)[number];
-export const CHECK_KINDS: readonly CheckKind[] = [...LEAF_KINDS, ...COMBINATOR_KINDS];
+export { LEAF_KINDS, COMBINATOR_KINDS, CHECK_KINDS, checkKind, type CheckKind } from './kinds.js';
+import { CHECK_KINDS } from './kinds.js';
 
 const CheckObject = z
   .strictObject({
@@ -278,9 +273,3 @@ const CheckObject = z
   .describe('A check: one leaf (user, role, attached, trust, decision, can_assume, event …) or a combinator (all, any, not, count)');
 
 export const CheckSchema: z.ZodType<CheckSpec> = CheckObject.meta({ id: 'Check' }) as unknown as z.ZodType<CheckSpec>;
-
-/** The kind key of a parsed check. */
-export function checkKind(c: CheckSpec): CheckKind {
-  for (const k of CHECK_KINDS) if ((c as Record<string, unknown>)[k] !== undefined) return k;
-  throw new Error('check without a kind');
-}

@@ -1,6 +1,8 @@
 // `iamlab labs`, `iamlab check <lab>` and `iamlab reset <lab>` (called by src/cli.ts).
 import { createInterface } from 'node:readline/promises';
-import { loadLabs, loadLab, LabLoadError, LabNotFoundError, defaultLabsDir } from './loader.js';
+import { join } from 'node:path';
+import { LabLoadError, LabNotFoundError, defaultLabsDir } from './lab-files.js';
+import { loadLabCached, loadLabsCached } from './lab-cache.js';
 import { ProgressStore } from './progress.js';
 import { openLab, LabNotReadyError } from './session.js';
 import type { StepCheck } from '../checks/step.js';
@@ -25,8 +27,8 @@ function userError(e: unknown): number | undefined {
 }
 
 export async function labsCommand(opts: { json?: boolean }): Promise<number> {
-  const { labs, errors } = loadLabs(defaultLabsDir());
   const store = new ProgressStore();
+  const { labs, errors } = await loadLabsCached({ labsDir: defaultLabsDir(), cacheDir: join(store.home, 'cache', 'labs') });
   for (const w of store.warnings) err(w);
   const rows = labs.map((l) => {
     const p = store.get(l.id);
@@ -82,7 +84,7 @@ export async function checkCommand(opts: { lab: string; json?: boolean; real?: b
     return allPass ? 0 : 1;
   }
   const idw = Math.max(4, ...results.map((r) => r.stepId.length));
-  const pad = ' '.repeat(3 + 2 + idw + 2 + 8);
+  const pad = ' '.repeat(2 + 2 + idw + 2 + 6 + 2);
   const lines = [`${opts.lab} — ${title}${started ? '' : ' (not started yet: checking a fresh world)'}`, '', ` #  ${'step'.padEnd(idw)}  result  title / what is missing`];
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(2)}  ${r.stepId.padEnd(idw)}  ${MARK[r.status]!.padEnd(6)}  ${r.title}`);
@@ -96,7 +98,7 @@ export async function checkCommand(opts: { lab: string; json?: boolean; real?: b
 
 export async function resetCommand(opts: { lab: string; yes?: boolean }): Promise<number> {
   try {
-    loadLab(opts.lab);
+    await loadLabCached(opts.lab, { labsDir: defaultLabsDir() });
   } catch (e) {
     const code = userError(e);
     if (code !== undefined) return code;

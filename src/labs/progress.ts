@@ -5,10 +5,10 @@
 // A corrupt file is never silently dropped or overwritten: it is renamed
 // `<file>.corrupt-<timestamp>` and reported (warnings). A single lab entry with the wrong shape
 // is written aside to `<home>/labs/<id>/progress.corrupt-<timestamp>.json` and reported.
-import Conf from 'conf';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
+import type Conf from 'conf';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export interface EventMarkJSON {
   at: string;
@@ -46,29 +46,30 @@ export interface LabProgress {
   vars?: Record<string, string>;
 }
 
-const Mark = z.object({ at: z.string(), seq: z.number().optional(), id: z.string().optional() });
-const StepProgressSchema = z.object({
-  started_at: z.string().optional(),
-  mark: Mark.optional(),
-  passed_at: z.string().optional(),
-  attempts: z.number().int().min(0),
-  hints_shown: z.array(z.string()),
-  solution_viewed: z.boolean(),
-  skipped: z.boolean(),
-  answer: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
-});
-export const LabProgressSchema = z.object({
-  id: z.string(),
-  version: z.string(),
-  contentHash: z.string(),
-  backend: z.enum(['sim', 'real']),
-  started_at: z.string(),
-  mark: Mark.optional(),
-  current: z.string().nullable(),
-  finished_at: z.string().optional(),
-  steps: z.record(z.string(), StepProgressSchema),
-  vars: z.record(z.string(), z.string()).optional(),
-});
+/** Why a stored record is not a LabProgress, or undefined when it is one. */
+export function progressProblem(v: unknown): string | undefined {
+  const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+  const str = (x: unknown) => typeof x === 'string';
+  if (!isObj(v)) return 'not a record';
+  for (const k of ['id', 'version', 'contentHash', 'started_at']) if (!str(v[k])) return `${k}: expected text`;
+  if (v.backend !== 'sim' && v.backend !== 'real') return 'backend: expected sim or real';
+  if (v.current !== null && !str(v.current)) return 'current: expected a step id or null';
+  const markOk = (m: unknown) => m === undefined || (isObj(m) && str(m.at) && (m.seq === undefined || typeof m.seq === 'number') && (m.id === undefined || str(m.id)));
+  if (!markOk(v.mark)) return 'mark: not a mark';
+  if (v.finished_at !== undefined && !str(v.finished_at)) return 'finished_at: expected text';
+  if (v.vars !== undefined && (!isObj(v.vars) || !Object.values(v.vars).every(str))) return 'vars: expected text values';
+  if (!isObj(v.steps)) return 'steps: expected a mapping of step ids';
+  for (const [id, st] of Object.entries(v.steps)) {
+    if (!isObj(st)) return `steps.${id}: not a record`;
+    if (typeof st.attempts !== 'number' || !Number.isInteger(st.attempts) || st.attempts < 0) return `steps.${id}.attempts: expected a whole number`;
+    if (!Array.isArray(st.hints_shown) || !st.hints_shown.every(str)) return `steps.${id}.hints_shown: expected a list of hint ids`;
+    if (typeof st.solution_viewed !== 'boolean' || typeof st.skipped !== 'boolean') return `steps.${id}: solution_viewed and skipped must be true or false`;
+    for (const k of ['started_at', 'passed_at']) if (st[k] !== undefined && !str(st[k])) return `steps.${id}.${k}: expected text`;
+    if (!markOk(st.mark)) return `steps.${id}.mark: not a mark`;
+    if (st.answer !== undefined && !str(st.answer) && !(isObj(st.answer) && Object.values(st.answer).every(str))) return `steps.${id}.answer: expected text`;
+  }
+  return undefined;
+}
 
 export function emptyStep(): StepProgress {
   return { attempts: 0, hints_shown: [], solution_viewed: false, skipped: false };
@@ -92,44 +93,60 @@ export function homeFromEnv(): string | undefined {
   return h ? resolve(h) : undefined;
 }
 
+/**
+ * conf's default config folder for projectName 'iamlab', projectSuffix '' (what env-paths computes),
+ * so a read needs neither conf nor its dependencies. A test keeps it equal to conf's own choice.
+ */
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const home = homedir();
+  if (platform === 'darwin') return join(home, 'Library', 'Preferences', 'iamlab');
+  if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'iamlab', 'Config');
+  return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'iamlab');
+}
+
+let ConfClass: typeof Conf | undefined;
+
 export class ProgressStore {
-  private readonly conf: Conf<Record<string, unknown>>;
+  /** Loads `conf`; call before writing (openLab does). Reads never need it. */
+  static async ready(): Promise<void> {
+    ConfClass ??= (await import('conf')).default;
+  }
+
+  private conf: Conf<Record<string, unknown>> | undefined;
+  private data: Record<string, unknown>;
   /** The folder progress and worlds live in ($IAMLAB_HOME or conf's config directory). */
   readonly home: string;
+  /** conf's file: <home>/config.json. */
   readonly path: string;
   readonly warnings: string[] = [];
-  private corrupt = false;
 
   constructor(home: string | undefined = homeFromEnv(), private readonly now: () => Date = () => new Date()) {
-    this.conf = new Conf<Record<string, unknown>>({
-      projectName: 'iamlab',
-      projectSuffix: '',
-      ...(home ? { cwd: home } : {}),
-      configName: 'config',
-      accessPropertiesByDotNotation: false,
-      // A damaged file must not throw from every read nor be overwritten: read it as empty and
-      // remember, then move it aside below before anything is written.
-      deserialize: (text: string) => {
-        try {
-          const v = JSON.parse(text) as unknown;
-          if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-        } catch {
-          /* fall through */
-        }
-        this.corrupt = true;
-        return {};
-      },
-    });
-    this.path = this.conf.path;
-    this.home = dirname(this.path);
-    if (this.corrupt && existsSync(this.path)) {
-      const aside = moveAside(this.path, this.now());
-      this.warnings.push(`Your progress file ${this.path} was damaged (not valid JSON). It was kept as ${aside}; progress starts afresh.`);
+    this.home = home ? resolve(home) : defaultConfigDir();
+    this.path = join(this.home, 'config.json');
+    this.data = this.readFile();
+  }
+
+  private readFile(): Record<string, unknown> {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch {
+      return {};
     }
+    try {
+      const v = JSON.parse(text) as unknown;
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    } catch {
+      /* below */
+    }
+    // Never drop or overwrite it: keep it aside and say where.
+    const aside = moveAside(this.path, this.now());
+    this.warnings.push(`Your progress file ${this.path} was damaged (not valid JSON). It was kept as ${aside}; progress starts afresh.`);
+    return {};
   }
 
   private labs(): Record<string, unknown> {
-    const v = this.conf.get('labs');
+    const v = this.data.labs;
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   }
 
@@ -137,27 +154,40 @@ export class ProgressStore {
   get(labId: string): LabProgress | undefined {
     const raw = this.labs()[labId];
     if (raw === undefined) return undefined;
-    const r = LabProgressSchema.safeParse(raw);
-    if (r.success) return r.data as LabProgress;
+    const problem = progressProblem(raw);
+    if (!problem) return structuredClone(raw) as LabProgress;
     const dir = join(this.home, 'labs', labId);
     mkdirSync(dir, { recursive: true });
     const aside = join(dir, `progress.corrupt-${stamp(this.now())}.json`);
     writeFileSync(aside, JSON.stringify(raw, null, 2) + '\n');
-    const issue = r.error.issues[0];
-    this.warnings.push(`The progress of lab ${labId} in ${this.path} was damaged (${issue ? `${issue.path.join('.') || 'record'}: ${issue.message}` : 'wrong shape'}). It was kept as ${aside}; the lab's progress starts afresh.`);
+    this.warnings.push(`The progress of lab ${labId} in ${this.path} was damaged (${problem}). It was kept as ${aside}; the lab's progress starts afresh.`);
     this.delete(labId);
     return undefined;
   }
 
+  private write(labs: Record<string, unknown>): void {
+    this.data = { ...this.data, labs };
+    if (ConfClass) {
+      this.conf ??= new ConfClass<Record<string, unknown>>({ projectName: 'iamlab', projectSuffix: '', cwd: this.home, configName: 'config', accessPropertiesByDotNotation: false });
+      this.conf.set('labs', labs);
+      return;
+    }
+    // conf not loaded (a synchronous caller): write the same file the way conf does, atomically.
+    mkdirSync(this.home, { recursive: true });
+    const tmp = `${this.path}.tmp-${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(this.data, undefined, '\t'));
+    renameSync(tmp, this.path);
+  }
+
   set(labId: string, p: LabProgress): void {
-    const labs = { ...this.labs(), [labId]: p };
-    this.conf.set('labs', labs);
+    this.write({ ...this.labs(), [labId]: p });
   }
 
   delete(labId: string): void {
+    if (!(labId in this.labs())) return;
     const labs = { ...this.labs() };
     delete labs[labId];
-    this.conf.set('labs', labs);
+    this.write(labs);
   }
 
   /** Every lab's record (damaged ones are moved aside as in get). */

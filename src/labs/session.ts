@@ -4,8 +4,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimBackend, World, WorldSnapshotError, loadWorldFile, saveWorldFile } from '../sim/index.js';
-import { ShellSession, type ShellResult, type ShellState } from '../shell/index.js';
-import { loadLab, defaultLabsDir } from './loader.js';
+import type { ShellSession, ShellResult, ShellState, ShellOptions } from '../shell/index.js';
+import { defaultLabsDir } from './lab-files.js';
+import { loadLabCached } from './lab-cache.js';
 import type { Lab, Step, Hint, Solution } from './schema.js';
 import { ProgressStore, emptyStep, moveAside, type LabProgress, type StepProgress } from './progress.js';
 import { buildWorld, labAccounts, type ShellStartState } from './world-build.js';
@@ -37,7 +38,7 @@ export interface OpenLabOptions {
   interactiveEditor?: boolean;
   columns?: number;
   color?: boolean;
-  prompt?: ConstructorParameters<typeof ShellSession>[0]['prompt'];
+  prompt?: ShellOptions['prompt'];
 }
 
 export interface LabRunResult extends ShellResult {
@@ -76,10 +77,18 @@ function atomicWrite(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
+type ShellCtor = new (o: ShellOptions) => ShellSession;
+
 export async function openLab(labId: string, opts: OpenLabOptions = {}): Promise<LabSession> {
-  const lab = loadLab(labId, opts.labsDir ?? defaultLabsDir());
   const store = new ProgressStore(opts.home, opts.now);
-  return new LabSession(lab, store, opts);
+  const lab = await loadLabCached(labId, { labsDir: opts.labsDir ?? defaultLabsDir(), cacheDir: join(store.home, 'cache', 'labs') });
+  // A read-only session (iamlab check) needs neither the shell's command machinery nor conf.
+  let Shell: ShellCtor | undefined;
+  if (!opts.readOnly) {
+    await ProgressStore.ready();
+    Shell = (await import('../shell/index.js')).ShellSession;
+  }
+  return new LabSession(lab, store, opts, Shell);
 }
 
 export class LabSession {
@@ -87,7 +96,9 @@ export class LabSession {
   world!: World;
   backend!: SimBackend;
   checks!: SimCheckBackend;
-  shell!: ShellSession;
+  private shellSession: ShellSession | undefined;
+  /** The shell state (live; what the shell reads and writes). */
+  shellState!: ShellState;
   progress: LabProgress;
   readonly warnings: string[];
   readonly paths: { home: string; dir: string; world: string; shell: string; workspace: string };
@@ -98,7 +109,12 @@ export class LabSession {
   private worldStamp = '';
   private readonly opts: OpenLabOptions;
 
-  constructor(lab: Lab, private readonly store: ProgressStore, opts: OpenLabOptions = {}) {
+  constructor(
+    lab: Lab,
+    private readonly store: ProgressStore,
+    opts: OpenLabOptions = {},
+    private readonly Shell?: ShellCtor,
+  ) {
     this.lab = lab;
     this.opts = opts;
     this.now = opts.now ?? (() => new Date());
@@ -184,19 +200,33 @@ export class LabSession {
     this.backend = new SimBackend(world);
     const st = state as ShellState;
     st.history ??= [];
-    this.shell = new ShellSession({
-      backend: this.backend,
-      world,
-      workspaceDir: this.paths.workspace,
-      state: st,
-      interactiveEditor: this.opts.interactiveEditor ?? false,
-      ...(this.opts.columns ? { columns: this.opts.columns } : {}),
-      ...(this.opts.color !== undefined ? { color: this.opts.color } : {}),
-      ...(this.opts.prompt ? { prompt: this.opts.prompt } : {}),
-    });
-    this.checks = new SimCheckBackend(world, { accountKeys: this.accounts, shell: this.shell });
-    registerLabCommands(this);
+    st.console ??= { roleHistory: [] };
+    st.console.roleHistory ??= [];
+    if (this.Shell) {
+      this.shellSession = new this.Shell({
+        backend: this.backend,
+        world,
+        workspaceDir: this.paths.workspace,
+        state: st,
+        interactiveEditor: this.opts.interactiveEditor ?? false,
+        ...(this.opts.columns ? { columns: this.opts.columns } : {}),
+        ...(this.opts.color !== undefined ? { color: this.opts.color } : {}),
+        ...(this.opts.prompt ? { prompt: this.opts.prompt } : {}),
+      });
+      this.shellState = this.shellSession.state;
+      this.checks = new SimCheckBackend(world, { accountKeys: this.accounts, shell: this.shellSession });
+      registerLabCommands(this);
+    } else {
+      this.shellState = st;
+      this.checks = new SimCheckBackend(world, { accountKeys: this.accounts, shell: { state: st } });
+    }
     this.worldStamp = this.stampOf(this.paths.world);
+  }
+
+  /** The shell on this lab's world (not available in a read-only session). */
+  get shell(): ShellSession {
+    if (!this.shellSession) throw new LabNotReadyError('this lab was opened read-only (iamlab check): it has no shell');
+    return this.shellSession;
   }
 
   private stampOf(p: string): string {
@@ -217,7 +247,7 @@ export class LabSession {
     if (!stamp || stamp === this.worldStamp) return false;
     try {
       const world = loadWorldFile(this.paths.world, { realTime: this.opts.realTime ?? true });
-      let state: ShellState = this.shell.state;
+      let state: ShellState = this.shellState;
       try {
         state = JSON.parse(readFileSync(this.paths.shell, 'utf8')) as ShellState;
       } catch {
@@ -237,7 +267,7 @@ export class LabSession {
     if (this.opts.readOnly) return;
     mkdirSync(this.paths.dir, { recursive: true });
     saveWorldFile(this.paths.world, this.world);
-    atomicWrite(this.paths.shell, JSON.stringify(this.shell.state, null, 2) + '\n');
+    atomicWrite(this.paths.shell, JSON.stringify(this.shellState, null, 2) + '\n');
     this.store.set(this.lab.id, this.progress);
     this.worldStamp = this.stampOf(this.paths.world);
   }
