@@ -51,6 +51,26 @@ describe('S3 bucket policy management (S3 API reference: PutBucketPolicy / GetBu
       assert.ok(s.w.iam.bucket('b-owned')?.policy, 'the owner policy is still there');
     },
   );
+  test(
+    'a caller of another account without any permission gets 403 AccessDenied, not 405 (405 is only for callers that have the permissions)',
+    { todo: 'finding 12: after the fix for finding 6 every foreign caller gets 405 MethodNotAllowed, even one with no permission at all; AWS answers 403 Access Denied first' },
+    () => {
+      // Same pages: "If you don't have PutBucketPolicy permissions, Amazon S3 returns a 403 Access Denied error. If you have
+      // the correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3
+      // returns a 405 Method Not Allowed error."
+      const s = new Sim();
+      s.ok('s3', 'CreateBucket', { Bucket: 'b-closed' }, s.root(B));
+      const nobody = s.user('nobody');
+      for (const [op, extra] of [
+        ['GetBucketPolicy', {}],
+        ['PutBucketPolicy', { Policy: JSON.stringify(stmts({ Effect: 'Allow', Principal: { AWS: rootArn(A) }, Action: 's3:*', Resource: 'arn:aws:s3:::b-closed' })) }],
+        ['DeleteBucketPolicy', {}],
+      ] as const) {
+        const e = s.fail('s3', op, { Bucket: 'b-closed', ...extra }, nobody);
+        assert.deepEqual([e.code, e.status, e.message], ['AccessDenied', 403, 'Access Denied'], op);
+      }
+    },
+  );
 });
 
 describe('NotPrincipal (IAM User Guide: reference_policies_elements_notprincipal)', () => {

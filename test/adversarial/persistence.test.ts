@@ -71,3 +71,33 @@ describe('round trip', () => {
     },
   );
 });
+
+describe('the audit log never holds secrets (common notes: "Secrets never written to logs")', () => {
+  test('no secret key, session token, password, TOTP code or object body in audit events, live or saved', () => {
+    const s = new Sim();
+    const root = s.root();
+    const alice = s.user('alice', { policy: allow('*') });
+    s.ok('iam', 'CreateLoginProfile', { UserName: 'alice', Password: 'S3cret!Passw0rd' }, root);
+    const dev = s.ok('iam', 'CreateVirtualMFADevice', { VirtualMFADeviceName: 'alice' }, root)['VirtualMFADevice'] as Record<string, unknown>;
+    const serial = String(dev['SerialNumber']);
+    const c1 = s.w.mfaCode(serial, -1);
+    const c2 = s.w.mfaCode(serial, 0);
+    s.ok('iam', 'EnableMFADevice', { UserName: 'alice', SerialNumber: serial, AuthenticationCode1: c1, AuthenticationCode2: c2 }, root);
+    s.w.clock.advance(60_000);
+    const code = s.w.mfaCode(serial);
+    const gst = s.tempCreds(s.ok('sts', 'GetSessionToken', { SerialNumber: serial, TokenCode: code }, alice));
+    const r = s.role('r', trust({ AWS: userArn('alice') }), { policy: allow('*') });
+    const sess = s.assume(gst, r);
+    s.ok('s3', 'CreateBucket', { Bucket: 'audit-bucket' }, sess);
+    s.ok('s3', 'PutObject', { Bucket: 'audit-bucket', Key: 'k', Body: new TextEncoder().encode('TOP-SECRET-BODY') }, sess);
+    s.fail('sts', 'GetCallerIdentity', {}, { ...alice, secretAccessKey: 'z'.repeat(40) });
+    const newKey = s.ok('iam', 'CreateAccessKey', { UserName: 'alice' }, root)['AccessKey'] as Record<string, string>;
+    const secrets = [alice.secretAccessKey, gst.secretAccessKey, gst.sessionToken!, sess.secretAccessKey, sess.sessionToken!, newKey['SecretAccessKey']!, 'S3cret!Passw0rd', 'TOP-SECRET-BODY', `"${c1}"`, `"${c2}"`, `"${code}"`, 'z'.repeat(40)]; // TOTP codes as JSON string values
+    const live = JSON.stringify(s.w.audit.events());
+    const saved = JSON.stringify((s.w.toJSON() as unknown as { audit: unknown }).audit);
+    for (const secret of secrets) {
+      assert.ok(!live.includes(secret), `live audit holds a secret (${secret.slice(0, 6)}…)`);
+      assert.ok(!saved.includes(secret), `saved audit holds a secret (${secret.slice(0, 6)}…)`);
+    }
+  });
+});
