@@ -2,7 +2,7 @@
 // 127.0.0.1. Prints what to paste into another terminal, persists the world after calls
 // (debounced, atomic) so `iamlab check`, the app and the shell see them, and reloads the
 // world when another iamlab process changed the file.
-import { statSync, watchFile, unwatchFile } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Credentials } from '../backend/types.js';
 import { startServer, type RunningServer } from './index.js';
 
@@ -96,11 +96,31 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
     }
   };
   const schedule = () => {
-    if (!timer) timer = setTimeout(persist, 150);
+    if (!timer) timer = setTimeout(persist, 100);
+  };
+  // Another iamlab process (the shell, the app, a reset) saved the world: serve that one.
+  let lastSeen = lastOwnWrite;
+  const syncFromDisk = () => {
+    const m = mtimeOf(src.worldPath);
+    if (m === 0 || m === lastSeen || m === lastOwnWrite || !server) return;
+    lastSeen = m;
+    if (timer) {
+      // our own unsaved calls would be lost by a reload: keep ours (last writer wins)
+      clearTimeout(timer);
+      persist();
+      lastSeen = lastOwnWrite;
+      return;
+    }
+    try {
+      server.setWorld(src.load());
+      err(`iamlab serve: ${src.worldPath} changed on disk; now serving that world.`);
+    } catch (e) {
+      err(`iamlab serve: ${src.worldPath} changed but could not be read (${(e as Error).message}); still serving the previous world.`);
+    }
   };
 
   try {
-    server = await startServer({ world: src.world, port, onChange: schedule });
+    server = await startServer({ world: src.world, port, onChange: schedule, beforeRequest: syncFromDisk });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') err(`iamlab serve: port ${port} on 127.0.0.1 is already in use. Pick another with --port N (0 = any free port).`);
@@ -109,26 +129,6 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
     return 1;
   }
   const running = server;
-
-  const onFileChange = () => {
-    const m = mtimeOf(src.worldPath);
-    if (m === 0 || m === lastOwnWrite) return;
-    if (timer) {
-      // our own unsaved calls would be lost by a reload: save ours first (last writer wins)
-      clearTimeout(timer);
-      persist();
-      return;
-    }
-    try {
-      const w = src.load();
-      running.setWorld(w);
-      lastOwnWrite = m;
-      err(`iamlab serve: ${src.worldPath} changed on disk; now serving that world.`);
-    } catch (e) {
-      err(`iamlab serve: ${src.worldPath} changed but could not be read (${(e as Error).message}); still serving the previous world.`);
-    }
-  };
-  watchFile(src.worldPath, { interval: 500 }, onFileChange);
 
   out(`iamlab serve: ${src.title} is answering AWS calls on ${running.url} (127.0.0.1 only). Ctrl-C stops it.`);
   out('');
@@ -145,7 +145,6 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  unwatchFile(src.worldPath, onFileChange);
   if (timer) {
     clearTimeout(timer);
     persist();

@@ -18,6 +18,8 @@ export interface StartServerOptions {
   host?: '127.0.0.1';
   /** Called after every call that reached the simulated account (the world, at least its audit log, changed). */
   onChange?: () => void;
+  /** Called before each request is answered (the command reloads the world here when another process saved it). */
+  beforeRequest?: () => void;
   /** Advanced: request limits and timeouts (tests use short ones), real-clock injection, timing hook. */
   limits?: Pick<ListenOptions, 'maxBodyBytes' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'now' | 'onTiming'>;
 }
@@ -40,7 +42,17 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     call: (req: CallRequest): Promise<CallResult> => Promise.resolve(backend.callSync(req)),
     lookupKey: (id: string): KeyRecord | undefined => keys.lookup(id),
   };
-  const handle: ServerHandle = await listen(() => target, {
+  const getTarget = () => {
+    if (opts.beforeRequest) {
+      try {
+        opts.beforeRequest();
+      } catch {
+        // keep serving the current world
+      }
+    }
+    return target;
+  };
+  const handle: ServerHandle = await listen(getTarget, {
     ...(opts.limits ?? {}),
     port: opts.port,
     host: opts.host,

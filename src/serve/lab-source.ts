@@ -20,7 +20,7 @@ export function learnerCredentials(state: { env: Record<string, string>; credent
   return undefined;
 }
 
-function regionOf(state: { env: Record<string, string>; config: Record<string, Record<string, string>> }): string {
+export function regionOf(state: { env: Record<string, string>; config: Record<string, Record<string, string>> }): string {
   const env = state.env ?? {};
   const profile = env.AWS_PROFILE ?? 'default';
   return env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? state.config?.[profile]?.region ?? state.config?.[`profile ${profile}`]?.region ?? 'us-east-1';

@@ -141,14 +141,20 @@ function parseFormSafe(text: string): Map<string, string> {
 /** Answers one fully-read request. */
 export class RequestProcessor {
   private readonly now: () => Date;
+  private current: ServeTarget | undefined;
   constructor(
-    private readonly target: () => ServeTarget,
+    private readonly getTarget: () => ServeTarget,
     private readonly opts: HandlerOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
   }
 
+  private target(): ServeTarget {
+    return (this.current ??= this.getTarget());
+  }
+
   async process(raw: RawRequest, sourceIp: string): Promise<Reply> {
+    this.current = this.getTarget();
     const head = raw.method === 'HEAD';
     let query: QueryParameterBag;
     query = parseQuery(raw.rawQuery);
