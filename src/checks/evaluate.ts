@@ -234,7 +234,8 @@ function docLines(doc: PolicyDocument): string {
 }
 
 function whyText(e: Explanation): string {
-  return e.summary.replace(/^(Denied|Allowed):\s*/, '');
+  const t = e.summary.replace(/^(Denied|Allowed):\s*/, '');
+  return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
 function decidingText(e: Explanation): string {
@@ -271,6 +272,8 @@ async function userLeaf(s: NonNullable<CheckSpec['user']>, b: CheckBackend, ctx:
   if (s.attached_policies !== undefined) {
     const n = u.attached.length;
     const want = matchNumber(s.attached_policies, n);
+    if (want && n > 0 && (s.attached_policies === 0 || (typeof s.attached_policies === 'object' && (s.attached_policies.eq === 0 || s.attached_policies.lte === 0 || s.attached_policies.lt === 1))))
+      return fail(`User ${s.name} should have no managed policies, but ${u.attached.map((p) => p.name).join(' and ')} ${n === 1 ? 'is' : 'are'} attached.`, ev, { attached: listOr(u.attached.map((p) => p.name)) }, 'user-has-permissions');
     if (want) return fail(`User ${s.name} has ${n ? `${n} managed polic${n === 1 ? 'y' : 'ies'} attached (${u.attached.map((p) => p.name).join(', ')})` : 'no managed policies attached'}; it should have ${want}.`, ev, { attached: listOr(u.attached.map((p) => p.name)) }, n ? 'user-has-permissions' : undefined);
   }
   if (s.groups !== undefined) {
@@ -1008,10 +1011,10 @@ async function answerLeaf(s: NonNullable<CheckSpec['answer']>, b: CheckBackend, 
       if (e.decision === 'Allow') who.push(n);
     }
     ev.push({ kind: 'decision', text: `who can assume ${role.name} now: ${listOr(who)}` });
-    return compareSets(setOf(given, true), who.map((x) => x.toLowerCase()), ev, vars, who);
+    return compareSets(setOf(given, true), who.map((x) => x.toLowerCase()), ev, vars, who, setOf(given, false));
   }
   if (s.set) {
-    return compareSets(setOf(given, lower), s.set.map((x) => (lower ? x.toLowerCase() : x)), ev, vars, s.set);
+    return compareSets(setOf(given, lower), s.set.map((x) => (lower ? x.toLowerCase() : x)), ev, vars, s.set, setOf(given, false));
   }
   const accepted = s.equals === undefined ? [] : Array.isArray(s.equals) ? s.equals : [s.equals];
   const g = normalize(given, s.normalize);
@@ -1019,9 +1022,9 @@ async function answerLeaf(s: NonNullable<CheckSpec['answer']>, b: CheckBackend, 
   return fail(`"${given.trim()}" is not the right answer${qname}.`, ev, vars, 'wrong-answer');
 }
 
-function compareSets(got: string[], want: string[], ev: Evidence[], vars: Record<string, string>, display: string[]): Out {
+function compareSets(got: string[], want: string[], ev: Evidence[], vars: Record<string, string>, display: string[], raw: string[]): Out {
   const missingOnes = want.filter((x) => !got.includes(x));
-  const extra = got.filter((x) => !want.includes(x));
+  const extra = got.filter((x) => !want.includes(x)).map((x) => raw[got.indexOf(x)] ?? x);
   if (!missingOnes.length && !extra.length) return pass(`Right: ${display.join(', ') || 'none'}.`, ev);
   const parts = [missingOnes.length ? `${missingOnes.length} right item${missingOnes.length === 1 ? ' is' : 's are'} missing` : '', extra.length ? `${extra.join(', ')} ${extra.length === 1 ? 'does' : 'do'} not belong` : ''].filter(Boolean);
   return fail(`Not quite: ${parts.join('; ')}.`, ev, { ...vars, diff: parts.join('; ') }, 'wrong-answer');

@@ -189,7 +189,7 @@ describe('lab sessions', () => {
       const a1 = await s.answer('AssumeRole, GetCallerIdentity');
       assert.equal(a1.question, 'temporary-credentials');
       assert.equal(a1.passed, false);
-      assert.match(a1.message, /getcalleridentity does not belong/);
+      assert.match(a1.message, /GetCallerIdentity does not belong/);
       assert.equal(s.progress.steps['sts-facts']?.attempts, 1);
       const a2 = await s.answer('getsessiontoken, AssumeRole, GetFederationToken and AssumeRoleWithWebIdentity');
       assert.equal(a2.question, 'temporary-credentials');
