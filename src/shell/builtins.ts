@@ -67,6 +67,26 @@ function fmtDate(d: Date): string {
   return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
+function lineArgs(args: string[], dflt: number): { n: number; files: string[] } {
+  let n = dflt;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-n') n = Number(args[++i] ?? dflt);
+    else if (/^-n?\d+$/.test(a)) n = Number(a.replace(/^-n?/, ''));
+    else files.push(a);
+  }
+  return { n: Number.isFinite(n) ? Math.max(0, n) : dflt, files };
+}
+
+function takeLines(text: string, pick: (lines: string[]) => string[]): string {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return pick(lines)
+    .map((l) => `${l}\n`)
+    .join('');
+}
+
 export const BUILTINS: Record<string, Builtin> = {
   export: {
     help: 'export NAME=value … — set environment variables for the next commands (AWS_ACCESS_KEY_ID, AWS_PROFILE …)',
@@ -334,6 +354,42 @@ export const BUILTINS: Record<string, Builtin> = {
       return { stdout: hits.map((l) => `${l}\n`).join(''), stderr: '', exitCode: hits.length ? 0 : 1 };
     },
   },
+  head: {
+    help: 'head [-n N] — the first lines of stdin or a file',
+    async run(args, { stdin, session }) {
+      const { n, files } = lineArgs(args, 10);
+      const text = files.length ? files.map((f) => session.workspace.read(f).toString('utf8')).join('') : stdin ?? '';
+      return ok(takeLines(text, (l) => l.slice(0, n)));
+    },
+  },
+  tail: {
+    help: 'tail [-n N] — the last lines of stdin or a file',
+    async run(args, { stdin, session }) {
+      const { n, files } = lineArgs(args, 10);
+      const text = files.length ? files.map((f) => session.workspace.read(f).toString('utf8')).join('') : stdin ?? '';
+      return ok(takeLines(text, (l) => (n === 0 ? [] : l.slice(-n))));
+    },
+  },
+  wc: {
+    help: 'wc -l — count lines of stdin',
+    async run(args, { stdin }) {
+      const text = stdin ?? '';
+      const lines = (text.match(/\n/g) ?? []).length;
+      if (args.includes('-l')) return ok(`${lines}\n`);
+      const words = text.split(/\s+/).filter(Boolean).length;
+      return ok(`${String(lines).padStart(7)} ${String(words).padStart(7)} ${String(Buffer.byteLength(text)).padStart(7)}\n`);
+    },
+  },
+  sort: {
+    help: 'sort [-r] — sort the lines of stdin',
+    async run(args, { stdin }) {
+      const lines = (stdin ?? '').split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      lines.sort();
+      if (args.includes('-r')) lines.reverse();
+      return ok(lines.map((l) => `${l}\n`).join(''));
+    },
+  },
   true: { help: 'true — succeed', run: async () => ok() },
   false: { help: 'false — fail', run: async () => ({ stdout: '', stderr: '', exitCode: 1 }) },
   date: {
@@ -381,8 +437,9 @@ export const BUILTINS: Record<string, Builtin> = {
         '',
         'Shell',
         ...Object.entries(BUILTINS)
-          .filter(([n]) => !['true', 'false', 'printf', 'printenv', 'touch', 'mkdir', 'pwd', 'cd', 'help', 'explain'].includes(n))
+          .filter(([n]) => !['true', 'false', 'printf', 'printenv', 'touch', 'mkdir', 'pwd', 'cd', 'help', 'explain', 'head', 'tail', 'wc', 'sort'].includes(n))
           .map(([, b]) => `  ${b.help}`),
+        '  also head, tail, wc, sort, printf, touch, mkdir, pwd',
         '  NAME=value cmd, $VAR, "$(cmd)", cmd1 && cmd2, cmd | jq, > file, <<EOF here-documents work as in bash',
       ];
       const reg = session.registeredCommands();

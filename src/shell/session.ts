@@ -284,7 +284,14 @@ export class ShellSession {
       this.lastStatus = 2;
       return this.result(out);
     }
-    await this.execScript(script, out);
+    try {
+      await this.execScript(script, out);
+    } catch (e) {
+      // Never a stack trace: an unexpected failure is reported and the shell goes on.
+      out.stderr += `iamlab: internal error: ${(e as Error)?.message ?? String(e)} (this is a bug in iamlab; the command may not have finished)\n`;
+      out.code = 70;
+      this.lastStatus = 70;
+    }
     return this.result(out);
   }
 

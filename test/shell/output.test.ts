@@ -137,6 +137,30 @@ describe('output settings', () => {
     assert.equal(y.stdout, 'AttachedPolicies:\n- PolicyName: ReadOnlyAccess\n  PolicyArn: arn:aws:iam::aws:policy/ReadOnlyAccess\n');
   });
 
+  it('--generate-cli-skeleton and --cli-input-json (command-line values win)', async () => {
+    const { sh } = admin();
+    const sk = await sh.run('aws iam tag-user --generate-cli-skeleton');
+    assert.equal(sk.stdout, '{\n    "UserName": "",\n    "Tags": [\n        {\n            "Key": "",\n            "Value": ""\n        }\n    ]\n}\n');
+    assert.equal(sk.calls.length, 0);
+    await sh.run(`cat > in.json <<'EOF'\n{"UserName": "alice", "Tags": [{"Key": "team", "Value": "red"}]}\nEOF`);
+    const r = await sh.run('aws iam tag-user --cli-input-json file://in.json --user-name bob');
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.calls[0]!.request.input.UserName, 'bob');
+    assert.deepEqual(r.calls[0]!.request.input.Tags, [{ Key: 'team', Value: 'red' }]);
+    const miss = await sh.run(`aws iam tag-user --cli-input-json '{"UserName": "bob"}'`);
+    assert.equal(miss.stderr, '\naws: [ERROR]: An error occurred (ParamValidation): Parameter validation failed:\nMissing required parameter in input: "Tags"\n');
+    const out = await sh.run('aws sts get-caller-identity --generate-cli-skeleton output');
+    assert.equal(out.stdout, '{\n    "UserId": "UserId",\n    "Account": "Account",\n    "Arn": "Arn"\n}\n');
+    assert.equal(out.calls.length, 0);
+  });
+
+  it('pipes into head, wc, sort, grep', async () => {
+    const { sh } = admin();
+    const r = await sh.run('aws iam list-users --query "Users[].UserName" --output text | tr 2>/dev/null; aws iam list-users --query "Users[].[UserName]" --output text | sort -r | head -n 2');
+    assert.equal(r.stdout, 'carol\nbob\n');
+    assert.equal((await sh.run('aws iam list-users --query "Users[].[UserName]" --output text | grep -v bob | wc -l')).stdout, '2\n');
+  });
+
   it('completion: services, operations, parameters, profiles, files', async () => {
     const { sh } = admin();
     sh.state.config.dev = { region: 'eu-west-1' };

@@ -10,7 +10,9 @@ import { argParseError, CliError } from './errors.js';
 export interface OptSpec {
   /** without dashes */
   name: string;
-  nargs: 'value' | 'list' | 'flag';
+  /** 'optional': one value or none (then `const` is stored), as argparse's nargs='?' */
+  nargs: 'value' | 'list' | 'flag' | 'optional';
+  const?: string;
   /** for flags: the value stored; dest groups --x/--no-x */
   flagValue?: boolean;
   dest?: string;
@@ -95,6 +97,14 @@ export function parseArgs(words: string[], specList: readonly OptSpec[]): ParseR
     if (spec.nargs === 'flag') {
       if (m.explicit !== undefined) throw argParseError(`argument ${label}: ignored explicit argument '${m.explicit}'`);
       res.values.set(dest, spec.flagValue ?? true);
+      continue;
+    }
+    if (spec.nargs === 'optional') {
+      let v = spec.const ?? '';
+      if (m.explicit !== undefined) v = m.explicit;
+      else if (words[i] !== undefined && !isOptionLike(words[i]!, specs)) v = words[i++]!;
+      if (spec.choices && !spec.choices.includes(v)) throw invalidChoice(label, v, spec.choices);
+      res.values.set(dest, v);
       continue;
     }
     if (spec.nargs === 'value') {

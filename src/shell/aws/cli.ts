@@ -8,8 +8,9 @@ import jmespath from 'jmespath';
 import type { Backend, CallRequest, CallResult, ServiceName } from '../../backend/types.js';
 import { CLI_COMMANDS, GLOBAL_OPTIONS, getService, xformName, type CliArg, type OperationModel } from '../../model/index.js';
 import { getCloseMatches } from '../difflib.js';
-import { pyJsonParse, PyJsonError } from '../pyjson.js';
+import { pyJsonParse, PyJsonError, pyType } from '../pyjson.js';
 import { formatJson, formatTable, formatText, formatYaml, processOutput, TableError } from '../format.js';
+import type { Shape } from '../../model/index.js';
 import type { PromptFn, ShellState, WorldLike } from '../types.js';
 import { Workspace, WorkspaceError } from '../workspace.js';
 import { invalidChoice, parseArgs, requiredMissing, type OptSpec } from './argparse.js';
@@ -161,6 +162,10 @@ interface ParsedOp {
   outfile?: string;
   bootstrapMethod?: string;
   help: boolean;
+  /** --generate-cli-skeleton input|output|yaml-input */
+  skeleton?: string;
+  /** --cli-input-json / --cli-input-yaml, loaded */
+  cliInput?: { kind: 'json' | 'yaml'; text: string };
 }
 
 /** Parses an operation's arguments into API input (exported for the bench and completion). */
@@ -169,7 +174,17 @@ export function parseOperation(op: OperationModel, words: string[], globals: Glo
   const specs: OptSpec[] = args
     .filter((a) => !a.positional)
     .map((a) => ({ name: a.name, nargs: a.nargs, ...(a.nargs === 'flag' ? { flagValue: a.flagValue ?? true, dest: a.member ?? a.name } : {}), ...(a.choices ? { choices: a.choices } : {}) }));
+  // The CLI's own arguments on every operation (not where a positional outfile exists).
+  const hasOutfile = op.args.has('outfile');
+  if (!hasOutfile) {
+    specs.push({ name: 'cli-input-json', nargs: 'value' }, { name: 'cli-input-yaml', nargs: 'value' });
+    specs.push({ name: 'generate-cli-skeleton', nargs: 'optional', const: 'input', choices: ['input', 'output', 'yaml-input'] });
+  }
   const r = parseArgs(words, specs);
+  const skeleton = r.values.get('generate-cli-skeleton') as string | undefined;
+  const cliInput = (['cli-input-json', 'cli-input-yaml'] as const).filter((k) => r.values.has(k));
+  // These arguments make the operation's required arguments optional (the input may hold them).
+  const overridesRequired = words.includes('--cli-input-json') || words.includes('--cli-input-yaml') || (words.includes('--generate-cli-skeleton') && skeleton !== 'output');
   const positionals = [...r.positionals];
   const posArgs = args.filter((a) => a.positional);
   const posValues = new Map<string, string>();
@@ -182,7 +197,7 @@ export function parseOperation(op: OperationModel, words: string[], globals: Glo
   // required arguments (argparse checks them before anything else is reported)
   const missing: string[] = [];
   for (const a of args) {
-    if (!a.required) continue;
+    if (!a.required || (overridesRequired && !a.positional)) continue;
     if (a.positional ? !posValues.has(a.name) : !r.values.has(a.name)) missing.push(a.positional ? a.name : `--${a.name}`);
   }
   if (helpWord === 'help') return { params: {}, sources: {}, paginate: false, paging: {}, help: true };
@@ -267,6 +282,14 @@ export function parseOperation(op: OperationModel, words: string[], globals: Glo
     }
   }
   const out: ParsedOp = { params, sources, paginate, paging, help: false };
+  if (skeleton !== undefined) out.skeleton = skeleton;
+  if (cliInput.length > 1) throw paramValidation('Only one --cli-input- parameter may be specified.');
+  if (cliInput.length === 1) {
+    const name = cliInput[0]!;
+    const raw = r.values.get(name) as string;
+    const loaded = files.load(raw, `--${name}`);
+    out.cliInput = { kind: name === 'cli-input-json' ? 'json' : 'yaml', text: loaded === undefined ? raw : typeof loaded === 'string' ? loaded : Buffer.from(loaded).toString('utf8') };
+  }
   if (outfile !== undefined) out.outfile = outfile;
   if (bootstrapMethod !== undefined) out.bootstrapMethod = bootstrapMethod;
   return out;
@@ -281,6 +304,32 @@ async function invokeOperation(op: OperationModel, words: string[], globals: Glo
   const files = new ParamFiles(host.workspace);
   const parsed = parseOperation(op, words, globals, files);
   if (parsed.help) return { stdout: awsHelp([op.service.cliName, op.cliName]), stderr: '', code: 0 };
+  if (parsed.skeleton === 'input') return { stdout: formatJson(skeletonOf(op.input, false)) || '{}\n', stderr: '', code: 0 };
+  if (parsed.skeleton === 'yaml-input') return { stdout: (await formatYaml(skeletonOf(op.input, false))) || '{}\n', stderr: '', code: 0 };
+  if (parsed.cliInput) {
+    let loaded: unknown;
+    if (parsed.cliInput.kind === 'json') {
+      try {
+        loaded = pyJsonParse(parsed.cliInput.text);
+      } catch (e) {
+        if (!(e instanceof PyJsonError)) throw e;
+        const err = paramError('cli-input-json', 'Invalid JSON received.');
+        err.hint = `iamlab: ${e.message}\n`;
+        throw err;
+      }
+    } else {
+      const { parse } = await import('yaml');
+      try {
+        loaded = parse(parsed.cliInput.text);
+      } catch {
+        throw paramError('cli-input-yaml', 'Invalid YAML received.');
+      }
+    }
+    if (loaded === null || typeof loaded !== 'object' || Array.isArray(loaded)) {
+      throw paramError(`--cli-input-${parsed.cliInput.kind}`, `Invalid type: expecting map, received ${pyType(loaded)}`);
+    }
+    for (const [k, v] of Object.entries(loaded as Record<string, unknown>)) if (!(k in parsed.params)) parsed.params[k] = v;
+  }
   validateParams(parsed.params, op.input);
   if (op.service.service === 's3') validateBucketName(parsed.params);
   if (parsed.outfile !== undefined && op.service.service === 's3') host.workspace.resolve(parsed.outfile); // refuse paths outside early
@@ -288,6 +337,10 @@ async function invokeOperation(op: OperationModel, words: string[], globals: Glo
   const profile = effectiveProfile(host.env, globals.profile).name;
   const region = resolveRegion(host, profile, globals.region);
   const output = resolveOutput(host, profile, globals.output);
+  if (parsed.skeleton === 'output') {
+    // validated input, a sample response with member names as values, no call
+    return { stdout: await formatOutput(op.name, skeletonOf(op.output, true), output, globals.query, host), stderr: '', code: 0 };
+  }
   if (!['json', 'text', 'table', 'yaml', 'yaml-stream', 'off'].includes(output)) {
     throw new CliError('Configuration', `Unknown output type: ${output}`);
   }
@@ -492,6 +545,42 @@ function buildFullResult(op: OperationModel, pages: unknown[], resumeToken: stri
 }
 
 const HTTP_REASON: Record<number, string> = { 301: 'Moved Permanently', 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict' };
+
+/** botocore's ArgumentGenerator: a sample value for a shape. */
+function skeletonOf(shape: Shape | undefined, memberNames: boolean, name = '', stack: string[] = []): unknown {
+  if (!shape) return {};
+  stack.push(shape.name);
+  try {
+    switch (shape.type) {
+      case 'structure': {
+        const out: Record<string, unknown> = {};
+        if (stack.filter((n) => n === shape.name).length > 1) return out;
+        for (const [m, ms] of Object.entries(shape.members ?? {})) out[m] = skeletonOf(ms, memberNames, m, stack);
+        return out;
+      }
+      case 'list':
+        return [skeletonOf(shape.member!, memberNames, memberNames ? shape.member!.name : '', stack)];
+      case 'map':
+        return { KeyName: skeletonOf(shape.value!, memberNames, '', stack) };
+      case 'string':
+        return memberNames ? name : shape.enum?.[0] ?? '';
+      case 'integer':
+      case 'long':
+        return 0;
+      case 'float':
+      case 'double':
+        return 0.0;
+      case 'boolean':
+        return true;
+      case 'timestamp':
+        return '1970-01-01T00:00:00';
+      default:
+        return undefined;
+    }
+  } finally {
+    stack.pop();
+  }
+}
 
 /** Where in which document a MalformedPolicyDocument was found (the service says only "Syntax errors in policy."). */
 function documentHint(op: OperationModel, parsed: ParsedOp, pos: { line: number; column: number }): string | undefined {

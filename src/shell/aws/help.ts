@@ -58,7 +58,7 @@ export function awsHelp(path: string[]): string {
   }
   const op = svc.operations.get(operation);
   if (!op) return `aws ${service} ${operation}: not simulated\n`;
-  const lines = [`NAME`, `       ${operation} -`, '', 'SYNOPSIS', `            ${operation}`];
+  const lines = [`NAME`, `       ${operation} — ${svc.service.toUpperCase()} ${op.name}`, '', 'SYNOPSIS', `            ${operation}`];
   const seen = new Set<string>();
   for (const a of op.args.values()) {
     if (a.undocumented) continue;
@@ -76,6 +76,7 @@ export function awsHelp(path: string[]): string {
     const opt = `--${a.name}${typeHint(a)}`;
     lines.push(a.required ? `          ${opt}` : `          [${opt}]`);
   }
-  lines.push('', `API: ${svc.service.toUpperCase()} ${op.name}`, '');
+  if (!op.args.has('outfile')) lines.push('          [--cli-input-json <value> | --cli-input-yaml <value>]', '          [--generate-cli-skeleton <input|output|yaml-input>]');
+  lines.push('');
   return lines.join('\n');
 }
