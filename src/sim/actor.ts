@@ -57,7 +57,7 @@ export function authenticate(w: World, _service: ServiceName, creds: Credentials
     if (k.status !== 'Active' || creds.sessionToken) return { ok: false, failure: 'unknown-key', accessKeyId: id };
     return { ok: true, actor: userActor(acct, u, id) };
   }
-  const s = w.st.sessions[id];
+  const s = w.sessions.get(id);
   if (!s) {
     const gone = w.st.expiredSessions?.[id];
     if (gone !== undefined && Date.parse(gone) <= w.nowMillis()) return { ok: false, failure: 'expired', accessKeyId: id };
@@ -200,7 +200,7 @@ export function actorFromArn(w: World, arn: string): Actor | undefined {
     const a = w.st.accounts[s.account];
     if (!a) return undefined;
     const now = w.nowMillis();
-    const live = Object.values(w.st.sessions)
+    const live = [...w.sessions.values()]
       .filter((x) => x.accountId === s.account && Date.parse(x.expiration) > now && w.sessionArnOf(x) === arn)
       .sort((x, y) => Date.parse(y.issuedAt) - Date.parse(x.issuedAt));
     for (const x of live) {
@@ -394,6 +394,24 @@ export function resourcePolicyFor(w: World, action: string, resource: string): {
   return iam ? { account: iam[1]! } : {};
 }
 
+/** aws:ResourceTag/k and iam:ResourceTag/k of a tagged IAM role or user, added to ctx (which is changed). */
+export function addResourceTags(ctx: ContextValues, tags: Tag[]): ContextValues {
+  for (const t of tags) {
+    ctx[`aws:ResourceTag/${t.Key}`] = t.Value;
+    ctx[`iam:ResourceTag/${t.Key}`] = t.Value;
+  }
+  return ctx;
+}
+
+/** Tags of the IAM user or role an ARN names (exact path and name), if any. */
+export function iamResourceTags(w: World, arn: string): Tag[] {
+  const p = parseIamArn(arn);
+  if (!p || (p.type !== 'user' && p.type !== 'role')) return [];
+  const a = w.st.accounts[p.account];
+  const e = p.type === 'user' ? a?.users[p.name.toLowerCase()] : a?.roles[p.name.toLowerCase()];
+  return e && e.name === p.name && e.path === p.path ? e.tags : [];
+}
+
 export function trustInput(r: RoleState): PolicyInput {
   return { kind: 'trust', name: `trust policy of ${r.name}`, attachedTo: `role ${r.name}`, source: 'trust', document: parsed(r.trust, 'trust') };
 }
@@ -441,7 +459,8 @@ export function decideFor(w: World, q: { principal: string; action: string; reso
   if (!a) return syntheticDeny(undefined, q.principal, q.action, q.resource, `Denied: ${q.principal} is not a principal that exists in this world.`, []);
   if (/^sts:AssumeRole$/i.test(q.action)) return canAssumeFor(w, { principal: q.principal, roleArn: q.resource, ...(q.context ? { context: q.context } : {}) });
   const rp = resourcePolicyFor(w, q.action, q.resource);
-  const ctx = { ...baseContext(w, a, DEFAULT_ENV), ...(q.context ?? {}) };
+  const ctx = addResourceTags(baseContext(w, a, DEFAULT_ENV), iamResourceTags(w, q.resource));
+  Object.assign(ctx, q.context ?? {});
   return evaluate(evaluationInput(w, a, q.action, q.resource, ctx, rp.policy, rp.account));
 }
 
@@ -477,5 +496,6 @@ export function assumeRoleDecision(w: World, a: Actor, roleArnText: string, ctx:
       ['trust'],
     );
   }
-  return evaluate(evaluationInput(w, a, action, roleArnText, ctx, trustInput(ref.role), ref.account.id));
+  const withTags = ref.role.tags.length ? addResourceTags({ ...ctx }, ref.role.tags) : ctx;
+  return evaluate(evaluationInput(w, a, action, roleArnText, withTags, trustInput(ref.role), ref.account.id));
 }

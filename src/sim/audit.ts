@@ -63,7 +63,7 @@ export class AuditLog {
   record(e: AuditEvent): void {
     this.buf.push(e);
     const old = this.buf[this.buf.length - 1 - this.explanationLimit];
-    if (old?.explanation) delete old.explanation;
+    if (old?.explanation) old.explanation = undefined; // (assignment keeps the object's shape; delete would not)
     if (this.buf.length > this.limit * 1.25) this.buf.splice(0, this.buf.length - this.limit);
   }
 
@@ -107,7 +107,11 @@ export class AuditLog {
   toJSON(max: number): AuditEventJSON[] {
     return this.events()
       .slice(-max)
-      .map((e) => ({ ...e, eventTime: e.eventTime.toISOString() }));
+      .map((e) => {
+        const o = { ...e, eventTime: e.eventTime.toISOString() };
+        if (o.explanation === undefined) delete o.explanation;
+        return o;
+      });
   }
 
   /** @internal */

@@ -13,7 +13,7 @@ import type { World } from './world.js';
 import { attachmentCount, boundaryUsageCount, hashPassword } from './world.js';
 import { AWS_MANAGED } from './managed.js';
 import { replacePrincipal } from './trustedit.js';
-import { userPolicies, rolePolicies, tagMap } from './actor.js';
+import { userPolicies, rolePolicies, tagMap, addResourceTags } from './actor.js';
 import { totp, base32Encode } from './totp.js';
 
 // ------------------------------------------------------------------ constraints
@@ -84,15 +84,22 @@ function groupResource(a: AccountState, name: string): string {
   return iamArn(a.id, 'group', g?.path ?? '/', g?.name ?? name);
 }
 
+/** Request keys about the target entity: its tags as aws:ResourceTag/* and iam:ResourceTag/*. */
+function withEntityTags(tags: Tag[] | undefined, extra?: ContextValues): ContextValues | undefined {
+  if (!tags?.length) return extra;
+  return addResourceTags({ ...(extra ?? {}) }, tags);
+}
 function azUser(ctx: OpCtx, action: string, name: string, extra?: ContextValues): void {
   const arn = userResource(acctOf(ctx), name);
   ctx.resources.push(arn);
-  authorize(ctx, action, arn, { deny: { style: 'iam', resourceText: `user ${name}` }, ...(extra ? { context: extra } : {}) });
+  const context = withEntityTags(acctOf(ctx).users[name.toLowerCase()]?.tags, extra);
+  authorize(ctx, action, arn, { deny: { style: 'iam', resourceText: `user ${name}` }, ...(context ? { context } : {}) });
 }
 function azRole(ctx: OpCtx, action: string, name: string, extra?: ContextValues): void {
   const arn = roleResource(acctOf(ctx), name);
   ctx.resources.push(arn);
-  authorize(ctx, action, arn, { deny: { style: 'iam', resourceText: `role ${name}` }, ...(extra ? { context: extra } : {}) });
+  const context = withEntityTags(acctOf(ctx).roles[name.toLowerCase()]?.tags, extra);
+  authorize(ctx, action, arn, { deny: { style: 'iam', resourceText: `role ${name}` }, ...(context ? { context } : {}) });
 }
 function azGroup(ctx: OpCtx, action: string, name: string): void {
   const arn = groupResource(acctOf(ctx), name);

@@ -220,8 +220,10 @@ const deleteObject: OpDef = {
  */
 function azBucketPolicy(ctx: OpCtx, action: string, b: BucketState): void {
   if (ctx.actor.account.id !== b.owner) {
-    ctx.resources.push(bucketArn(b.name));
-    ctx.recipient = b.owner;
+    // "If you don't have PutBucketPolicy permissions, Amazon S3 returns a 403 Access Denied error. If you
+    // have the correct permissions, but you're not using an identity that belongs to the bucket owner's
+    // account, Amazon S3 returns a 405 Method Not Allowed error."
+    az(ctx, action, b, bucketArn(b.name));
     throw awsError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
   }
   if (ctx.actor.principal.type === 'Account') {

@@ -79,7 +79,7 @@ function newSession(ctx: OpCtx, fields: Omit<SessionState, 'accessKeyId' | 'secr
   full.token = w.newSessionToken();
   full.issuedAt = ctx.now.toISOString();
   full.expiration = new Date(exp).toISOString();
-  w.st.sessions[full.accessKeyId] = full;
+  w.sessions.set(full.accessKeyId, full);
   return full;
 }
 

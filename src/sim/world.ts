@@ -110,6 +110,8 @@ export class World {
   /** @internal */ rng: Rng;
   /** @internal */ reqRng: Rng;
   /** @internal */ keys = new Map<string, KeyRef>();
+  /** @internal Live and recently expired temporary credentials by access key id (st.sessions is only the saved form). */
+  sessions = new Map<string, SessionState>();
   readonly audit: AuditLog;
   readonly clock: WorldClock;
   readonly iam: IamReadView;
@@ -118,6 +120,8 @@ export class World {
 
   private constructor(st: WorldState, realTime: boolean, auditLimit: number) {
     this.st = st;
+    for (const [k, v] of Object.entries(st.sessions)) this.sessions.set(k, v);
+    st.sessions = {};
     this.rng = new Rng(st.rng);
     this.reqRng = new Rng(st.reqRng);
     this.nowMs = Date.parse(st.now);
@@ -175,7 +179,7 @@ export class World {
     this.st.now = new Date(this.nowMillis()).toISOString();
     this.st.rng = this.rng.state();
     this.st.reqRng = this.reqRng.state();
-    const copy = structuredClone(this.st) as WorldState;
+    const copy = structuredClone({ ...this.st, sessions: Object.fromEntries(this.sessions) }) as WorldState;
     // Sessions expired more than a day ago are saved as tombstones (key id → expiration): they
     // still answer ExpiredToken, without their secrets. The live world is not changed.
     const cutoff = this.nowMillis() - 86_400_000;
@@ -344,7 +348,7 @@ export class World {
       userName: user.name,
       userId: user.id,
     };
-    this.st.sessions[s.accessKeyId] = s;
+    this.sessions.set(s.accessKeyId, s);
     this.recordSignIn(acct.id, user.name, user, undefined);
     return { ok: true, credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secret, sessionToken: s.token } };
   }
@@ -372,7 +376,7 @@ export class World {
       mfa: false,
       root: true,
     };
-    this.st.sessions[s.accessKeyId] = s;
+    this.sessions.set(s.accessKeyId, s);
     this.audit.record({
       eventId: this.reqRng.uuid(),
       eventTime: now,
@@ -573,7 +577,7 @@ function makeView(w: World): IamReadView {
     instances: (id) => accts(id).flatMap((a) => a.instances.map((i) => ({ ...i, accountId: a.id }))),
     sessions: (id) => {
       const now = w.nowMillis();
-      return Object.values(w.st.sessions)
+      return [...w.sessions.values()]
         .filter((s) => (id === undefined || s.accountId === id) && Date.parse(s.expiration) > now)
         .map((s) => ({
           accessKeyId: s.accessKeyId,

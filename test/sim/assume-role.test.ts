@@ -401,6 +401,25 @@ describe('AssumeRole parameters', () => {
   });
 });
 
+describe('resource tags (ABAC)', () => {
+  test('the role tags are aws:ResourceTag/* and iam:ResourceTag/* when assuming it and in IAM calls on it', () => {
+    const l = new Lab();
+    const alice = l.user('alice');
+    l.ok('iam', 'TagUser', { UserName: 'alice', Tags: [{ Key: 'project', Value: 'peg' }] });
+    const peg = l.ok('iam', 'CreateRole', { RoleName: 'access-peg', AssumeRolePolicyDocument: JSON.stringify(trust({ AWS: rootArn() })), Tags: [{ Key: 'project', Value: 'peg' }] });
+    l.ok('iam', 'CreateRole', { RoleName: 'access-uni', AssumeRolePolicyDocument: JSON.stringify(trust({ AWS: rootArn() })), Tags: [{ Key: 'project', Value: 'uni' }] });
+    void peg;
+    const cond = { Condition: { StringEquals: { 'iam:ResourceTag/project': '${aws:PrincipalTag/project}' } } };
+    l.ok('iam', 'PutUserPolicy', { UserName: 'alice', PolicyName: 'abac', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'iam:GetRole'], Resource: `arn:aws:iam::${A}:role/access-*`, ...cond }] }) });
+    l.assume(alice, roleArn('access-peg'));
+    assumeDenied(l, alice, roleArn('access-uni'), userArn('alice'));
+    l.ok('iam', 'GetRole', { RoleName: 'access-peg' }, alice);
+    assert.equal(l.err('iam', 'GetRole', { RoleName: 'access-uni' }, alice).code, 'AccessDenied');
+    assert.equal(l.w.canAssume({ principal: userArn('alice'), roleArn: roleArn('access-peg') }).decision, 'Allow');
+    assert.equal(l.w.decide({ principal: userArn('alice'), action: 'iam:GetRole', resource: roleArn('access-uni') }).decision, 'Deny');
+  });
+});
+
 describe('decide / canAssume (questions for checks) agree with the calls', () => {
   test('canAssume matches AssumeRole for users, roles and cross-account', () => {
     const l = new Lab({ accounts: [A, B] });

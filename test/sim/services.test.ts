@@ -118,9 +118,15 @@ describe('S3 bucket policy operations', () => {
     l.ok('s3', 'ListObjectsV2', { Bucket: 'locked' });
   });
 
-  test('another account never gets at the bucket policy: 405 MethodNotAllowed', () => {
+  test('another account never gets at the bucket policy: 403 without permission, 405 MethodNotAllowed with it', () => {
     const l = new Lab({ accounts: [A, B] });
     l.ok('s3', 'CreateBucket', { Bucket: 'b-owned' }, l.rootOf(B));
+    for (const op of ['GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy']) {
+      const e = l.err('s3', op, { Bucket: 'b-owned', Policy: '{}' });
+      assert.deepEqual([e.code, e.status, e.message], ['AccessDenied', 403, 'Access Denied'], op);
+    }
+    const grant = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: rootArn(A) }, Action: 's3:*', Resource: 'arn:aws:s3:::b-owned' }] };
+    l.ok('s3', 'PutBucketPolicy', { Bucket: 'b-owned', Policy: JSON.stringify(grant) }, l.rootOf(B));
     for (const op of ['GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy']) {
       const e = l.err('s3', op, { Bucket: 'b-owned', Policy: '{}' });
       assert.deepEqual([e.code, e.status, e.message], ['MethodNotAllowed', 405, 'The specified method is not allowed against this resource.'], op);
