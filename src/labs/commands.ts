@@ -1,6 +1,8 @@
 // `iamlab labs`, `iamlab check <lab>` and `iamlab reset <lab>` (called by src/cli.ts).
 import { createInterface } from 'node:readline/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EventMark } from '../checks/types.js';
 import { LabLoadError, LabNotFoundError, defaultLabsDir } from './lab-files.js';
 import { loadLabCached, loadLabsCached } from './lab-cache.js';
 import { ProgressStore } from './progress.js';
@@ -58,13 +60,46 @@ export async function labsCommand(opts: { json?: boolean }): Promise<number> {
 }
 
 export async function checkCommand(opts: { lab: string; json?: boolean; real?: boolean; profile?: string | undefined; region?: string | undefined }): Promise<number> {
-  if (opts.real) {
-    err('checking a lab against a real AWS account is not available in this build yet; run `iamlab check ' + opts.lab + '` for the simulated account.');
-    return 2;
-  }
   let results: StepCheck[];
   let title: string;
   let started: boolean;
+  if (opts.real) {
+    // The real account, read-only, through the real-account mode's checker (src/real/checks.ts);
+    // answers, step start marks and the shell's call log come from the learner's real-mode progress.
+    try {
+      const { checkReal } = await import('../real/checks.js');
+      const store = new ProgressStore();
+      for (const w of store.warnings) err(w);
+      const p = store.get(opts.lab);
+      const rp = p?.backend === 'real' ? p : undefined;
+      const answers: Record<string, { answer?: string; questions?: Record<string, string> }> = {};
+      const marks: { lab?: EventMark; steps: Record<string, EventMark> } = { steps: {} };
+      if (rp) {
+        if (rp.mark) marks.lab = rp.mark;
+        for (const [id, st] of Object.entries(rp.steps)) {
+          if (st.mark) marks.steps[id] = st.mark;
+          if (typeof st.answer === 'string') answers[id] = { answer: st.answer };
+          else if (st.answer) answers[id] = { questions: st.answer };
+        }
+      }
+      const events = join(store.labDir(opts.lab), 'real-events.jsonl');
+      const report = await checkReal(opts.lab, {
+        ...(opts.profile ? { profile: opts.profile } : {}),
+        ...(opts.region ? { region: opts.region } : {}),
+        answers,
+        marks,
+        ...(existsSync(events) ? { events } : {}),
+      });
+      if (report.problem) err(report.problem);
+      results = report.steps;
+      title = `${report.title} (AWS account ${Object.values(report.accounts).join(', ') || 'unknown'})`;
+    } catch (e) {
+      const code = userError(e);
+      if (code !== undefined) return code;
+      throw e;
+    }
+    return printCheck(opts, results, title, '');
+  }
   try {
     const s = await openLab(opts.lab, { readOnly: true, realTime: false });
     for (const w of s.warnings) err(w);
@@ -76,6 +111,10 @@ export async function checkCommand(opts: { lab: string; json?: boolean; real?: b
     if (code !== undefined) return code;
     throw e;
   }
+  return printCheck(opts, results, title, started ? '' : ' (not started yet: checking a fresh world)');
+}
+
+function printCheck(opts: { lab: string; json?: boolean }, results: StepCheck[], title: string, note: string): number {
   const allPass = results.every((r) => r.passed);
   if (opts.json) {
     process.stdout.write(
@@ -85,7 +124,7 @@ export async function checkCommand(opts: { lab: string; json?: boolean; real?: b
   }
   const idw = Math.max(4, ...results.map((r) => r.stepId.length));
   const pad = ' '.repeat(2 + 2 + idw + 2 + 6 + 2);
-  const lines = [`${opts.lab} — ${title}${started ? '' : ' (not started yet: checking a fresh world)'}`, '', ` #  ${'step'.padEnd(idw)}  result  title / what is missing`];
+  const lines = [`${opts.lab} — ${title}${note}`, '', ` #  ${'step'.padEnd(idw)}  result  title / what is missing`];
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(2)}  ${r.stepId.padEnd(idw)}  ${MARK[r.status]!.padEnd(6)}  ${r.title}`);
     if (!r.passed) lines.push(`${pad}${r.message}`);
