@@ -29,6 +29,8 @@ export interface ParseResult {
   extras: string[];
   /** dest -> the option name as typed last (for error messages) */
   seen: Map<string, string>;
+  /** every word not consumed by a known option (positionals and unknown options), in order */
+  rest: string[];
 }
 
 const NEGATIVE_NUMBER = /^-\d+$|^-\d*\.\d+$/;
@@ -69,16 +71,18 @@ function matchOption(word: string, specs: Map<string, OptSpec>): { spec?: OptSpe
  */
 export function parseArgs(words: string[], specList: readonly OptSpec[]): ParseResult {
   const specs = new Map(specList.map((s) => [s.name, s]));
-  const res: ParseResult = { values: new Map(), positionals: [], extras: [], seen: new Map() };
+  const res: ParseResult = { values: new Map(), positionals: [], extras: [], seen: new Map(), rest: [] };
   let i = 0;
   while (i < words.length) {
     const w = words[i]!;
     if (w === '--') {
       res.positionals.push(...words.slice(i + 1));
+      res.rest.push(...words.slice(i + 1));
       break;
     }
     if (!isOptionLike(w, specs)) {
       res.positionals.push(w);
+      res.rest.push(w);
       i++;
       continue;
     }
@@ -87,6 +91,7 @@ export function parseArgs(words: string[], specList: readonly OptSpec[]): ParseR
     const spec = m.spec;
     if (!spec) {
       res.extras.push(w);
+      res.rest.push(w);
       i++;
       continue;
     }

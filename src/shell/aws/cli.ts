@@ -77,8 +77,7 @@ export function parseGlobals(argv: string[]): { globals: Globals; positionals: s
   set('color', s('color'));
   set('endpointUrl', s('endpoint-url'));
   // argparse keeps unknown options and extra positionals in their original order.
-  const order = argv.filter((w) => r.positionals.includes(w) || r.extras.includes(w));
-  return { globals, positionals: r.positionals, extras: r.extras, order };
+  return { globals, positionals: r.positionals, extras: r.extras, order: r.rest };
 }
 
 /** The command table of `aws`: every real command, plus help. */
