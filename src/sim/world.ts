@@ -483,17 +483,23 @@ export class World {
 
   /** @internal A role by exact ARN (name case-sensitive, path included), without copying. */
   roleRef(arn: string): { account: AccountState; role: RoleState; arn: string } | undefined {
-    const m = /^arn:aws:iam::(\d{12}):role(\/(?:.*\/)?)([^/]+)$/.exec(arn);
-    if (!m) return undefined;
-    const account = this.st.accounts[m[1]!];
-    const role = account?.roles[m[3]!.toLowerCase()];
-    return account && role && role.name === m[3] && role.path === m[2] ? { account, role, arn } : undefined;
+    let parts = roleArnParts.get(arn);
+    if (parts === undefined) {
+      const m = /^arn:aws:iam::(\d{12}):role(\/(?:.*\/)?)([^/]+)$/.exec(arn);
+      parts = m ? [m[1]!, m[2]!, m[3]!, m[3]!.toLowerCase()] : null;
+      if (roleArnParts.size > 1000) roleArnParts.clear();
+      roleArnParts.set(arn, parts);
+    }
+    if (!parts) return undefined;
+    const account = this.st.accounts[parts[0]];
+    const role = account?.roles[parts[3]];
+    return account && role && role.name === parts[2] && role.path === parts[1] ? { account, role, arn } : undefined;
   }
 
   /** @internal Document text of a managed policy ARN (customer or AWS managed), default version. */
   managedPolicy(arn: string): { name: string; arn: string; document: string; awsManaged: boolean } | undefined {
-    const aws = AWS_MANAGED.get(arn);
-    if (aws) return { name: aws.name, arn, document: aws.document, awsManaged: true };
+    const aws = AWS_MANAGED_REFS.get(arn);
+    if (aws) return aws;
     const m = /^arn:aws:iam::(\d{12}):policy(\/(?:.*\/)?)?([^/]+)$/.exec(arn);
     if (!m) return undefined;
     const p = this.st.accounts[m[1]!]?.policies[m[3]!.toLowerCase()];
@@ -511,6 +517,11 @@ export class World {
     return u ? iamArn(s.accountId, 'user', u.path, u.name) : iamArn(s.accountId, 'user', '/', s.userName ?? 'unknown');
   }
 }
+
+/** Parsed role ARNs (account, path, name, lower-cased name); null = not a role ARN. */
+const roleArnParts = new Map<string, [string, string, string, string] | null>();
+
+const AWS_MANAGED_REFS = new Map([...AWS_MANAGED.values()].map((p) => [p.arn, Object.freeze({ name: p.name, arn: p.arn, document: p.document, awsManaged: true })]));
 
 export function hashPassword(password: string, salt: string): string {
   return createHash('sha256').update(salt + '\u0000' + password).digest('hex');
