@@ -91,7 +91,7 @@ export function splitText(raw: string): KeyEvent[] {
       if (i === raw.length - 1) {
         flush();
         out.push({ kind: 'key', name: 'tab' });
-      } else buf += '  ';
+      } else buf += '\t'; // the context decides: next field in a form, spaces in the shell
     } else if (ch === '\x1b') {
       // A stray escape inside a chunk (e.g. bracketed-paste markers): skip a CSI sequence.
       flush();

@@ -295,6 +295,18 @@ export function reducer(s: AppState, a: Action): AppState {
       return want({ ...s, screen: 'catalog', lab: null, busy: null, overlay: null, shell: emptyShell() }, { kind: 'load-catalog' });
     case 'key': {
       const ctx = inputContext(s);
+      if (a.ev.kind === 'text' && a.ev.text.includes('\t')) {
+        // a Tab inside a chunk: in a form it moves to the next field; typed text is never a tab
+        if (ctx === 'dialog-text' || ctx === 'dialog-choice') {
+          let next = s;
+          a.ev.text.split('\t').forEach((part, i) => {
+            if (i > 0) next = reducer(next, { type: 'key', ev: { kind: 'key', name: 'tab' } });
+            if (part) next = reducer(next, { type: 'key', ev: { kind: 'text', text: part } });
+          });
+          return next;
+        }
+        return reducer(s, { type: 'key', ev: { kind: 'text', text: a.ev.text.replace(/\t/g, '  ') } });
+      }
       const cmd = route(ctx, a.ev);
       if (!cmd && ctx === 'lab-shell' && a.ev.kind === 'meta') {
         // Esc and a key in one read (typed quickly): the key means what it means in lab keys

@@ -41,7 +41,7 @@ describe('keys: Ink input → events', () => {
     assert.deepEqual(splitText('ab\x7fc'), [{ kind: 'text', text: 'ab' }, { kind: 'key', name: 'backspace' }, { kind: 'text', text: 'c' }]);
   });
   it('drops control characters and bracketed-paste markers, keeps tabs as spaces', () => {
-    assert.deepEqual(splitText('\x1b[200~x\ty\x1b[201~\x07'), [{ kind: 'text', text: 'x  y' }]);
+    assert.deepEqual(splitText('\x1b[200~x\ty\x1b[201~\x07'), [{ kind: 'text', text: 'x\ty' }]);
   });
   it('names arrows, ctrl letters, shift-tab and meta', () => {
     assert.deepEqual(keyEvents('', k({ upArrow: true })), [{ kind: 'key', name: 'up' }]);
@@ -455,6 +455,15 @@ describe('reducer: console dialogs type the console commands', () => {
     const run = s.intents.at(-1)!;
     assert.ok(run.kind === 'run');
     assert.equal(run.kind === 'run' && run.line, "console switch-role --account 089665204192 --role-name temp-user --display-name 'Admin @ lab' --color orange");
+  });
+  it('a Tab typed fast between field values moves to the next field; in the shell it is spaces', () => {
+    let s = feed(inLab(), key('escape'), ...typed('r'), key('enter'), { type: 'key', ev: { kind: 'text', text: 'temp-user\tAdmin' } });
+    assert.ok(s.overlay?.kind === 'dialog');
+    if (s.overlay?.kind !== 'dialog') return;
+    assert.equal(lineText(s.overlay.dialog.fields[1]!.editor), 'temp-user');
+    assert.equal(lineText(s.overlay.dialog.fields[2]!.editor), 'Admin');
+    s = feed(inLab(), { type: 'key', ev: { kind: 'text', text: '{\t"a": 1' } });
+    assert.equal(lineText(s.shell.editor), '{  "a": 1');
   });
   it('refuses to submit without the required fields', () => {
     let s = feed(inLab(), key('escape'), ...typed('u'));

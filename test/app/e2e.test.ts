@@ -1,0 +1,238 @@
+// End to end: the BUILT app (`node bin/iamlab.js`) in a real pseudo-terminal (tmux), driven
+// by keys as a learner would — a whole lab from the catalog to the completion screen, with a
+// quit and a restart in the middle; plus no terminal, NO_COLOR and resize.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const SOCKET = `iamlab-e2e-${process.pid}`;
+const homes: string[] = [];
+
+function newHome(): string {
+  const h = mkdtempSync(join(tmpdir(), 'iamlab-e2e-'));
+  homes.push(h);
+  return h;
+}
+
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+
+class Pane {
+  private static n = 0;
+  readonly name = `t${Pane.n++}`;
+  constructor(home: string, opts: { env?: Record<string, string>; cols?: number; rows?: number; args?: string } = {}) {
+    const env = Object.entries({ CI: 'false', TERM: 'xterm-256color', IAMLAB_HOME: home, ...opts.env })
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
+    const unset = ['NO_COLOR', 'FORCE_COLOR'].filter((k) => !opts.env?.[k]).map((k) => `-u ${k}`).join(' ');
+    const cmd = `cd ${JSON.stringify(ROOT)} && env ${unset} ${env} ${JSON.stringify(process.execPath)} bin/iamlab.js ${opts.args ?? ''}; echo EXIT=$?; sleep 120`;
+    tmux('new-session', '-d', '-s', this.name, '-x', String(opts.cols ?? 80), '-y', String(opts.rows ?? 24), cmd);
+  }
+  screen(colours = false): string {
+    return tmux('capture-pane', '-p', ...(colours ? ['-e'] : []), '-t', this.name);
+  }
+  async waitFor(re: RegExp, timeoutMs = 15_000): Promise<string> {
+    const t0 = Date.now();
+    for (;;) {
+      const s = this.screen();
+      if (re.test(s)) return s;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${re}; the screen:\n${s}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  keys(...k: string[]): void {
+    tmux('send-keys', '-t', this.name, ...k);
+  }
+  /** Literal text (a paste when it holds newlines). */
+  text(s: string): void {
+    tmux('send-keys', '-t', this.name, '-l', s);
+  }
+  /** Types a command, waits for its echo on the prompt line, then presses Enter (ink-notes §3.1). */
+  async run(line: string, then?: RegExp): Promise<string> {
+    this.text(line);
+    const tail = line.slice(-24).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await this.waitFor(new RegExp(`\\$.*${tail}\\s*$`, 'm'));
+    this.keys('Enter');
+    return then ? this.waitFor(then) : this.screen();
+  }
+  /** Sends a key and waits for the lab-keys bar. */
+  async labKeys(): Promise<void> {
+    this.keys('Escape');
+    await this.waitFor(/LAB KEYS/);
+  }
+  kill(): void {
+    try {
+      tmux('kill-session', '-t', this.name);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+before(() => {
+  if (!hasTmux) return;
+  // a session that outlives the others: tmux stops its server when the last session ends
+  tmux('new-session', '-d', '-s', 'keep', 'sleep 3600');
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stderr}`);
+});
+
+after(() => {
+  if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
+});
+
+describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
+  it('a whole lab: catalog → six steps (paste, heredoc, dialogs) → quit midway, restart at the same step → completion → restart shows it complete', async (t) => {
+    const home = newHome();
+    let p = new Pane(home);
+    t.after(() => p.kill());
+    let s = await p.waitFor(/Switch from a powerless user to an admin role/);
+    assert.match(s, /6 steps · not started/);
+    p.keys('Enter');
+    await p.waitFor(/Step 1 of 6 · Create the role temp-user/);
+
+    // step 1: a paste — heredoc, then two commands — in one chunk
+    p.text(
+      [
+        'cat > trust.json <<EOF',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}',
+        'EOF',
+        'aws iam create-role --role-name temp-user --assume-role-policy-document file://trust.json',
+        'aws iam attach-role-policy --role-name temp-user --policy-arn arn:aws:iam::aws:policy/AdministratorAccess',
+        '',
+      ].join('\n'),
+    );
+    s = await p.waitFor(/Step 2 of 6 · Create the user balu/);
+    assert.match(s, /✓ 1 Create the role/);
+
+    // step 2: typed one by one
+    await p.run('aws iam create-user --user-name balu', /"UserName": "balu"/);
+    await p.run("aws iam create-login-profile --user-name balu --password 'Balu-Lab-Pass-1!'", /Step 3 of 6/);
+
+    // step 3: a heredoc typed line by line
+    await p.run('cat > sts-all.json <<EOF');
+    await p.waitFor(/^>\s*$/m);
+    p.text('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"*"}]}');
+    await p.waitFor(/^>.*"Resource":"\*"\}\]\}\s*$/m);
+    p.keys('Enter');
+    p.text('EOF');
+    await p.waitFor(/^> EOF\s*$/m);
+    p.keys('Enter');
+    await p.run('aws iam put-user-policy --user-name balu --policy-name temp_policy --policy-document file://sts-all.json', /Step 4 of 6 · Sign in as balu/);
+
+    // quit midway with Ctrl-C: everything is saved
+    p.keys('C-c');
+    s = await p.waitFor(/EXIT=\d+/);
+    assert.match(s, /Progress saved/);
+    assert.match(s, /EXIT=0/);
+    p.kill();
+
+    // restart: the catalog says where to continue, the lab opens at step 4 with the same world
+    p = new Pane(home);
+    s = await p.waitFor(/3\/6 · continue: Sign in as balu/);
+    p.keys('Enter');
+    await p.waitFor(/Step 4 of 6/);
+    await p.run('aws iam get-user-policy --user-name balu --policy-name temp_policy --query PolicyName', /"temp_policy"/);
+
+    // step 4: sign in through the dialog, then the account page
+    await p.labKeys();
+    p.text('u');
+    await p.waitFor(/Sign in to the console as an IAM user/);
+    p.text('balu');
+    await p.waitFor(/IAM user name +balu/);
+    p.keys('Enter');
+    s = await p.waitFor(/Signed in to the AWS Management Console as IAM user balu/);
+    assert.match(s.split('\n')[0]!, /balu @ 089665204192/);
+    await p.run('console open account', /Step 5 of 6/);
+
+    // step 5: switch role through the dialog, orange
+    await p.labKeys();
+    p.text('r');
+    await p.waitFor(/Switch Role/);
+    p.keys('Enter');
+    p.text('temp-user');
+    await p.waitFor(/IAM role name +temp-user/);
+    p.keys('Tab');
+    p.text('temp-user @ 089665204192');
+    await p.waitFor(/Display name +temp-user @ 089665204192/);
+    p.keys('Tab');
+    await p.waitFor(/▸ Colour/);
+    p.keys('Right', 'Right');
+    await p.waitFor(/\[orange\]/);
+    p.keys('Enter');
+    s = await p.waitFor(/Step 6 of 6/);
+    assert.match(s.split('\n')[0]!, /temp-user @ 089665204192/);
+
+    // step 6: the account page as the role, then switch back (lab key b)
+    await p.run('console open account', /Account name|account/);
+    await p.labKeys();
+    p.text('b');
+    s = await p.waitFor(/Lab complete/);
+    assert.match(s, /Steps +6 passed of 6/);
+    assert.match(s, /\$ iamlab check switch-role-admin/);
+    p.text('q');
+    s = await p.waitFor(/EXIT=\d+/);
+    assert.match(s, /EXIT=0/);
+    p.kill();
+
+    // restart once more: the catalog shows the lab complete
+    p = new Pane(home);
+    await p.waitFor(/✓ complete/);
+    p.text('q');
+    await p.waitFor(/EXIT=0/);
+  });
+
+  it('NO_COLOR: no colour codes on screen; without it there are', async (t) => {
+    // CI=false (which Ink needs) makes chalk assume a CI log without colour, so both runs
+    // force colour; NO_COLOR must still win (bin/iamlab.js maps it to FORCE_COLOR=0).
+    const plain = new Pane(newHome(), { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    const coloured = new Pane(newHome(), { env: { FORCE_COLOR: '1' } });
+    t.after(() => {
+      plain.kill();
+      coloured.kill();
+    });
+    await plain.waitFor(/not started/);
+    await coloured.waitFor(/not started/);
+    // eslint-disable-next-line no-control-regex
+    const sgr = /\x1b\[[0-9;]*m/g;
+    const colourCodes = (s: string) => (s.match(sgr) ?? []).filter((c) => /\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;|4[0-7]|48;)/.test(c));
+    assert.deepEqual(colourCodes(plain.screen(true)), []);
+    assert.ok(colourCodes(coloured.screen(true)).length > 0, 'the coloured run has colours');
+    assert.match(plain.screen(), /▸ Switch from a powerless user/, 'the selection is still marked without colour');
+  });
+
+  it('resize: the frame redraws within the new size', async (t) => {
+    const p = new Pane(newHome());
+    t.after(() => p.kill());
+    await p.waitFor(/not started/);
+    p.keys('Enter');
+    await p.waitFor(/Step 1 of 6/);
+    tmux('resize-window', '-t', p.name, '-x', '60', '-y', '18');
+    let s = await p.waitFor(/Step 1 of 6[\s\S]*Enter run/);
+    const rows = s.replace(/\n+$/, '').split('\n');
+    assert.ok(rows.length <= 18, `${rows.length} rows`);
+    for (const r of rows) assert.ok([...r].length <= 60, `too wide: ${r}`);
+    assert.match(rows[0]!, /iamlab/);
+    tmux('resize-window', '-t', p.name, '-x', '100', '-y', '30');
+    s = await p.waitFor(/^›▸ 1 Create the role temp-use[\s\S]*Esc lab keys/m);
+    assert.ok(s.replace(/\n+$/, '').split('\n').length <= 30);
+  });
+});
+
+describe('no terminal', () => {
+  it('piped stdin/stdout: says what to use instead and exits 2, never a raw-mode crash', () => {
+    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
+    assert.equal(b.status, 0);
+    const r = spawnSync(process.execPath, ['bin/iamlab.js', 'start', 'switch-role-admin'], { cwd: ROOT, input: '', encoding: 'utf8', env: { ...process.env, IAMLAB_HOME: newHome() } });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /needs an interactive terminal \(stdin and stdout are not terminals\)/);
+    assert.match(r.stderr, /iamlab shell --lab switch-role-admin/);
+    assert.match(r.stderr, /iamlab check switch-role-admin/);
+    assert.doesNotMatch(r.stderr + r.stdout, /Raw mode|at .*\.js:\d+/);
+  });
+});
