@@ -13,6 +13,37 @@ import { LabFileSchema, type Lab, type LabFile, type Step } from './schema.js';
 import type { CheckSpec } from '../checks/spec.js';
 import { checkKind, COMBINATOR_KINDS } from '../checks/kinds.js';
 import { TEMPLATE_VARS } from '../checks/template.js';
+import { parseScript, Incomplete } from '../shell/lexer.js';
+import { BUILTINS } from '../shell/builtins.js';
+
+/** Commands a solution may use: the aws CLI, the console, the shell's builtins and the lab's own. */
+function knownCommands(): Set<string> {
+  return new Set(['aws', 'console', 'lab', 'hint', 'answer', ...Object.keys(BUILTINS)]);
+}
+
+/** Why the shell cannot run this solution command (syntax, unknown command), or undefined. */
+export function solutionCommandProblem(cmd: string): string | undefined {
+  const text = cmd.replace(/\{([A-Za-z_][\w.]*)\}/g, 'x');
+  let script;
+  try {
+    script = parseScript(text);
+  } catch (e) {
+    if (e instanceof Incomplete) return `the shell cannot parse it: it is unfinished (${e.message || 'an open quote, here-document or $('})`;
+    return `the shell cannot parse it: ${(e as Error).message}`;
+  }
+  const known = knownCommands();
+  for (const ao of script) {
+    for (const p of [ao.first, ...ao.rest.map((r) => r.p)]) {
+      for (const c of p.cmds) {
+        const w = c.words[0];
+        if (!w) continue;
+        const name = w.parts.every((x) => x.k === 'lit') ? w.parts.map((x) => (x as { v: string }).v).join('') : undefined;
+        if (name !== undefined && !known.has(name)) return `'${name}' is not a command of the iamlab shell`;
+      }
+    }
+  }
+  return undefined;
+}
 
 export const SUPPORTED_FORMAT = 1;
 
@@ -316,6 +347,8 @@ function checkRules(lab: LabFile, file: string, where: Where, expectedId?: strin
     s.solution?.commands?.forEach((c, ci) => {
       const cmd = typeof c === 'string' ? c : c.run;
       templateVars(cmd, [...sp, 'solution', 'commands', ci], 'solution', captures);
+      const bad = solutionCommandProblem(cmd);
+      if (bad) add([...sp, 'solution', 'commands', ci, ...(typeof c === 'string' ? [] : ['run'])], `solution command \`${cmd}\`: ${bad}`);
       if (typeof c !== 'string') for (const k of Object.keys(c.capture ?? {})) captures.add(k);
     });
     for (const [name, body] of Object.entries(s.solution?.files ?? {})) {

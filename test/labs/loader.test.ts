@@ -92,6 +92,15 @@ describe('lab format', () => {
     assert.match(problems(fmt).message, /format 2 is not supported by this iamlab \(it reads format 1\)/);
   });
 
+  it('a solution command the shell cannot parse or run is refused', () => {
+    const unclosed = GOOD.replace("- aws iam create-user --user-name sts_user\n", "- aws iam create-user --user-name 'sts_user\n");
+    assert.match(problems(unclosed).message, /solution command `aws iam create-user --user-name 'sts_user`: the shell cannot parse it: it is unfinished/);
+    const typo = GOOD.replace('- console sign-in sts_user', '- consol sign-in sts_user');
+    const e = problems(typo);
+    assert.match(e.message, /solution command `consol sign-in sts_user`: 'consol' is not a command of the iamlab shell/);
+    assert.equal(e.problems[0]!.line, lineOf(typo, '- consol sign-in'));
+  });
+
   it('a real-account lab needs poll on event checks and cannot check the console', () => {
     const real = GOOD.replace('backends: [sim]', 'backends: [sim, real]');
     const e = problems(real);
