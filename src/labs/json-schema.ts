@@ -7,7 +7,6 @@ export function labJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(LabFileSchema, { io: 'input', target: 'draft-2020-12', cycles: 'ref', reused: 'inline' }) as Record<string, unknown>;
   return {
     ...schema,
-    $id: 'https://iamlab.dev/schema/lab.schema.json',
     title: 'iamlab lab file (labs/<id>/lab.yaml)',
   };
 }
