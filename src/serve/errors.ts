@@ -1,7 +1,7 @@
 // Authentication and protocol errors, worded and shaped per service as AWS answers them
 // (iam-sts-reference.md §1.11, §9.3; wire-protocols.md §2.3, §2.5).
 
-export type WireService = 'sts' | 'iam' | 'ec2' | 's3';
+export type WireService = 'sts' | 'iam' | 'ec2' | 's3' | 'account';
 
 export interface WireError {
   code: string;
@@ -27,6 +27,8 @@ const EC2_AUTH_FAILURE = 'AWS was not able to validate the provided access crede
 
 export function unknownKeyError(svc: WireService, accessKeyId: string): WireError {
   switch (svc) {
+    case 'account':
+      return e('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
     case 's3':
       return e('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403, { AWSAccessKeyId: accessKeyId });
     case 'ec2':
@@ -38,6 +40,8 @@ export function unknownKeyError(svc: WireService, accessKeyId: string): WireErro
 
 export function invalidTokenError(svc: WireService): WireError {
   switch (svc) {
+    case 'account':
+      return e('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
     case 's3':
       return e('InvalidToken', 'The provided token is malformed or otherwise invalid.', 400);
     case 'ec2':
@@ -49,6 +53,8 @@ export function invalidTokenError(svc: WireService): WireError {
 
 export function expiredTokenError(svc: WireService): WireError {
   switch (svc) {
+    case 'account':
+      return e('ExpiredTokenException', 'The security token included in the request is expired', 403);
     case 's3':
       return e('ExpiredToken', 'The provided token has expired.', 400);
     case 'ec2':
@@ -74,6 +80,8 @@ export function signatureMismatchError(svc: WireService, detail?: { accessKeyId:
             }
           : undefined,
       );
+    case 'account':
+      return e('InvalidSignatureException', SIGNATURE_MISMATCH_QUERY, 403);
     default:
       // EC2 answers a bad signature like STS, in its own envelope (aws/aws-cli#135).
       return e('SignatureDoesNotMatch', SIGNATURE_MISMATCH_QUERY, 403);
@@ -90,6 +98,8 @@ export function skewError(svc: WireService, queryMessage: string, requestTime: s
       });
     case 'ec2':
       return e('RequestExpired', 'Request has expired.', 400);
+    case 'account':
+      return e('InvalidSignatureException', queryMessage, 403);
     default:
       return e('SignatureDoesNotMatch', queryMessage, 403);
   }
@@ -109,6 +119,7 @@ export function presignExpiredError(svc: WireService, expires: number, expiredAt
 
 export function missingAuthError(svc: WireService): WireError {
   if (svc === 'ec2') return e('AuthFailure', EC2_AUTH_FAILURE, 401);
+  if (svc === 'account') return e('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
   return e('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
 }
 
@@ -118,7 +129,7 @@ export function malformedAuthError(svc: WireService, problem: string, kind: 'mal
     if (presigned) return e('AuthorizationQueryParametersError', problem, 400);
     return e('AuthorizationHeaderMalformed', `The authorization header is malformed; ${problem}`, 400);
   }
-  return e('IncompleteSignature', problem, 400);
+  return e(svc === 'account' ? 'IncompleteSignatureException' : 'IncompleteSignature', problem, 400);
 }
 
 export function payloadHashMismatchError(svc: WireService, clientHash: string, computed: string): WireError {
@@ -138,5 +149,5 @@ export function bodyTooLargeError(svc: WireService, limit: number, proposed?: nu
       MaxSizeAllowed: String(limit),
     });
   }
-  return e('RequestEntityTooLarge', `Request body is larger than the ${limit} bytes this endpoint accepts.`, 413);
+  return e(svc === 'account' ? 'RequestEntityTooLargeException' : 'RequestEntityTooLarge', `Request body is larger than the ${limit} bytes this endpoint accepts.`, 413);
 }

@@ -87,6 +87,15 @@ function s3HostId(): string {
 
 function errorReply(svc: WireService | undefined, err: WireError, head: boolean, requestId?: string): Reply {
   const service = svc ?? 'sts';
+  if (service === 'account') {
+    // REST-JSON: the code travels in x-amzn-ErrorType, the message in the JSON body
+    const rid = requestId ?? randomUUID();
+    return {
+      status: err.status,
+      headers: { 'content-type': 'application/json', 'x-amzn-requestid': rid, 'x-amzn-errortype': err.code },
+      body: head ? '' : JSON.stringify({ message: err.message }),
+    };
+  }
   if (service === 's3') {
     const rid = requestId ?? s3RequestId();
     const hostId = s3HostId();
@@ -178,7 +187,7 @@ export class RequestProcessor {
     if (!svc) {
       return errorReply('sts', {
         code: 'UnrecognizedService',
-        message: `iamlab serve simulates sts, iam, s3 and ec2; this request was signed for '${parsed.service}'.`,
+        message: `iamlab serve simulates sts, iam, s3, ec2 and account; this request was signed for '${parsed.service}'.`,
         status: 400,
         type: 'Sender',
       }, head);
@@ -291,6 +300,7 @@ export class RequestProcessor {
         : {}),
     };
     if (svc === 's3') return this.dispatchS3(raw, query, base);
+    if (svc === 'account') return this.dispatchAccount(raw, base);
     return this.dispatchQuery(raw, query, svc, base);
   }
 
@@ -355,6 +365,32 @@ export class RequestProcessor {
     return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': result.requestId }, body: head ? '' : body };
   }
 
+  /** The Account Management API (REST-JSON): GetAccountInformation only. */
+  private async dispatchAccount(raw: RawRequest, base: Omit<CallRequest, 'service' | 'operation' | 'input'>): Promise<Reply> {
+    const head = raw.method === 'HEAD';
+    if (raw.method !== 'POST' || raw.rawPath !== '/getAccountInformation') {
+      return errorReply('account', { code: 'UnknownOperationException', message: `iamlab's simulated Account API implements only POST /getAccountInformation, not ${raw.method} ${raw.rawPath}.`, status: 404, type: 'Sender' }, head);
+    }
+    let input: Record<string, unknown> = {};
+    const text = raw.body.toString('utf8').trim();
+    if (text) {
+      try {
+        const v = JSON.parse(text) as unknown;
+        if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
+        input = v as Record<string, unknown>;
+      } catch (e) {
+        return errorReply('account', { code: 'SerializationException', message: `The request body is not a JSON object: ${(e as Error).message}`, status: 400, type: 'Sender' }, head);
+      }
+    }
+    const clean: Record<string, unknown> = {};
+    if (typeof input.AccountId === 'string') clean.AccountId = input.AccountId;
+    const result = await this.call({ ...base, service: 'account', operation: 'GetAccountInformation', input: clean });
+    if (!result.ok) return errorReply('account', { code: result.error.code, message: result.error.message, status: result.error.status, type: result.error.type }, head, result.requestId);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(result.output)) out[k] = v instanceof Date ? v.toISOString().replace(/\.\d{3}Z$/, 'Z') : v;
+    return { status: 200, headers: { 'content-type': 'application/json', 'x-amzn-requestid': result.requestId }, body: head ? '' : JSON.stringify(out) };
+  }
+
   private async dispatchS3(raw: RawRequest, query: QueryParameterBag, base: Omit<CallRequest, 'service' | 'operation' | 'input'>): Promise<Reply> {
     const head = raw.method === 'HEAD';
     let route: S3Route;
@@ -406,7 +442,7 @@ function crc32Base64(data: Buffer): string {
 }
 
 function toWire(s: string | undefined): WireService | undefined {
-  return s === 'sts' || s === 'iam' || s === 'ec2' || s === 's3' ? s : undefined;
+  return s === 'sts' || s === 'iam' || s === 'ec2' || s === 's3' || s === 'account' ? s : undefined;
 }
 
 // ---------------------------------------------------------------- HTTP plumbing
