@@ -122,6 +122,8 @@ const assumeRole: OpDef = {
       mfa = true;
       mfaAuthTime = ctx.now.toISOString();
     }
+    // Session policies are checked as request parameters (MalformedPolicyDocument before any AccessDenied).
+    const sp = sessionPolicies(ctx, target?.account.id ?? actor.account.id);
     // Context of the AssumeRole request
     const tags = readTags(input['Tags']);
     const transitive = list<string>(input, 'TransitiveTagKeys').map(String);
@@ -174,7 +176,6 @@ const assumeRole: OpDef = {
     const chained = actor.kind === 'role' || actor.kind === 'user-session';
     if (chained && duration > 3600) throw awsError('ValidationError', 400, 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
     if (duration > roleState.maxSessionDuration) throw awsError('ValidationError', 400, 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
-    const sp = sessionPolicies(ctx, role.accountId);
     const allTags = inherited.length ? [...inherited, ...tags] : tags;
     const fields: Omit<SessionState, 'accessKeyId' | 'secret' | 'token' | 'issuedAt' | 'expiration'> = {
       kind: 'role',
