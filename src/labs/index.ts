@@ -5,5 +5,5 @@ export type { Lab, LabFile, Step, Hint, Solution, Question, Diagnose, WorldSpec 
 export { LabFileSchema } from './schema.js';
 export { ProgressStore, homeFromEnv, progressSummary, type LabProgress, type StepProgress } from './progress.js';
 export { buildWorld, LabSetupError } from './world-build.js';
-export { formatStepCheck, formatStatus } from './shell-commands.js';
+export { formatStepCheck, formatStatus, reflow } from './shell-commands.js';
 export { labJsonSchema } from './json-schema.js';

@@ -10,16 +10,31 @@ const bad = (stderr: string, code = 1): Out => ({ stdout: '', stderr: stderr.end
 
 const MARK: Record<string, string> = { pass: '✓ PASS', fail: '✗ FAIL', pending: '… WAIT', error: '! ERROR' };
 
+/** Joins the hard-wrapped lines of a paragraph (YAML block text) so the terminal can wrap it. */
+export function reflow(text: string): string {
+  return text
+    .trim()
+    .split(/\n{2,}/)
+    .map((p) => (/^\s*([-*|#>]|\d+\.|```)/m.test(p) ? p : p.replace(/\s*\n\s*/g, ' ')))
+    .join('\n\n');
+}
+
 export function leafLines(leaves: CheckResult[], indent = '  '): string[] {
-  return leaves.map((l) => `${indent}${MARK[l.status]}  ${l.label ?? l.id ?? ''}${l.status !== 'pass' ? ` — ${l.message}` : ''}`.replace(/ {2}— /, ' — '));
+  let last = '';
+  return leaves.map((l) => {
+    // A missing prerequisite makes every later leaf say the same thing: say it once.
+    const say = l.status !== 'pass' && l.message !== last ? ` — ${l.message}` : '';
+    if (l.status !== 'pass') last = l.message;
+    return `${indent}${MARK[l.status]}  ${l.label ?? l.id ?? ''}${say}`;
+  });
 }
 
 export function formatStepCheck(c: StepCheck, opts: { why?: boolean } = {}): string {
   const lines = [`${MARK[c.status]}  ${c.title}`];
   if (c.leaves.length > 1 || (c.leaves[0] && (c.leaves[0].label || c.leaves[0].id))) lines.push(...leafLines(c.leaves));
-  if (!c.passed) lines.push('', c.message);
+  if (!c.passed && !(c.leaves.length > 1 && c.leaves.some((l) => l.message === c.message))) lines.push('', c.message);
   if (c.hint) lines.push(`(\`hint\` has a hint for this)`);
-  if (c.passed && opts.why !== false && c.why) lines.push('', `Why it matters: ${c.why.trim()}`);
+  if (c.passed && opts.why !== false && c.why) lines.push('', `Why it matters: ${reflow(c.why)}`);
   return lines.join('\n');
 }
 
@@ -114,7 +129,7 @@ export function registerLabCommands(s: LabSession): void {
   s.shell.registerCommand('hint', 'hint [STEP] — the next hint for the current step', async (args: string[]) => {
     const r = s.hint(args[0]);
     if (!r.ok) return bad(`hint: ${r.reason}`);
-    return ok(`Hint ${r.index}/${r.total}: ${r.hint.text.trim()}`);
+    return ok(`Hint ${r.index}/${r.total}: ${reflow(r.hint.text)}`);
   });
   s.shell.registerCommand('answer', 'answer [--step ID] [--question Q] TEXT — answer a question or typed-answer step', async (args: string[]) => {
     let step: string | undefined;
@@ -138,10 +153,10 @@ export function registerLabCommands(s: LabSession): void {
       const st = s.step(r.stepId);
       if (r.question && own?.status === 'pass') {
         const q = st.questions?.find((x) => x.id === r.question);
-        if (q?.explain) lines.push(q.explain.trim());
+        if (q?.explain) lines.push(reflow(q.explain));
       }
       if (r.passed) {
-        if (r.why) lines.push('', `Why it matters: ${r.why.trim()}`);
+        if (r.why) lines.push('', `Why it matters: ${reflow(r.why)}`);
         if (r.advancedTo) lines.push('', `Next: ${s.step(r.advancedTo).title}`);
         else if (r.finished) lines.push('', 'That was the last step — well done.');
       } else if (st.kind === 'quiz' && own?.status === 'pass') {
