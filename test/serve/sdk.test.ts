@@ -441,3 +441,23 @@ test('region comes from the credential scope (eu-west-1 for IAM)', async () => {
   const ev = f.world.audit.events().filter((e) => e.eventName === 'GetRole' && e.via === 'serve');
   assert.equal(ev[ev.length - 1]!.awsRegion, 'eu-west-1');
 });
+
+test('query services over GET: a presigned STS GetCallerIdentity URL (the EKS/Vault pattern) verifies and answers', async () => {
+  const signer = new SignatureV4({ credentials: f.alice, region: 'us-east-1', service: 'sts', sha256: NodeSha256 });
+  const u = new URL(f.url);
+  const pre = await signer.presign(
+    { method: 'GET', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/', query: { Action: 'GetCallerIdentity', Version: '2011-06-15' }, headers: { host: u.host } },
+    { expiresIn: 60 },
+  );
+  const qs = Object.entries(pre.query ?? {})
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
+  const r = await fetch(`${f.url}/?${qs}`);
+  assert.equal(r.status, 200);
+  const body = await r.text();
+  assert.match(body, /^<GetCallerIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><GetCallerIdentityResult>/);
+  assert.match(body, new RegExp(`<Arn>arn:aws:iam::${ACCOUNT}:user/alice</Arn>`));
+  const tampered = await fetch(`${f.url}/?${qs.replace('GetCallerIdentity', 'GetSessionToken')}`);
+  assert.equal(tampered.status, 403);
+  assert.match(await tampered.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+});
