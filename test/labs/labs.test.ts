@@ -44,6 +44,15 @@ for (const lab of labs) {
   const cases = z.array(Case).parse(parse(readFileSync(join(lab.dir, 'tests', 'mistakes.yaml'), 'utf8')));
 
   describe(`lab ${lab.id}`, () => {
+    it('gives every step instructions, a why, hints and a solution', () => {
+      for (const step of lab.steps) {
+        assert.ok(step.text.trim().length > 40, `${step.id}: instructions`);
+        assert.ok(step.why && step.why.trim().length > 40, `${step.id}: why it matters`);
+        assert.ok(step.hints && step.hints.length >= 1, `${step.id}: hints`);
+        assert.ok(step.solution, `${step.id}: solution`);
+      }
+    });
+
     it('has at least two recorded mistakes for every step', () => {
       for (const step of lab.steps) {
         const n = cases.filter((c) => 'status' in c.expect && (c.expect.step ?? c.run_until) === step.id).length;
