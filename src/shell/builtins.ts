@@ -204,6 +204,9 @@ export const BUILTINS: Record<string, Builtin> = {
     help: "cat FILE … — show files; cat > FILE <<'EOF' … EOF writes one",
     async run(args, { session, stdin }) {
       const files = args.filter((a) => a !== '-');
+      if (files.length === 0 && stdin === undefined) {
+        return fail("iamlab: cat without a file reads its input from a here-document here:\n  cat > trust.json <<'EOF'\n  …the text…\n  EOF\n");
+      }
       if (files.length === 0) return ok(stdin ?? '');
       let out = '';
       let err = '';

@@ -103,9 +103,9 @@ async function profileCredentials(host: ConfigHost, name: string, visited: strin
 }
 
 function staticCredentials(st: ShellState, name: string): Resolved | undefined {
-  for (const [file, section, method] of [
-    ['credentials', st.credentials[name], 'shared-credentials-file'],
-    ['config', st.config[name], 'config-file'],
+  for (const [section, method] of [
+    [st.credentials[name], 'shared-credentials-file'],
+    [st.config[name], 'config-file'],
   ] as const) {
     if (!section) continue;
     const id = section.aws_access_key_id;
@@ -113,7 +113,6 @@ function staticCredentials(st: ShellState, name: string): Resolved | undefined {
     const secret = section.aws_secret_access_key;
     if (secret === undefined) throw generalError(`Partial credentials found in ${method}, missing: aws_secret_access_key`);
     const token = section.aws_session_token;
-    void file;
     return {
       credentials: token ? { accessKeyId: id, secretAccessKey: secret, sessionToken: token } : { accessKeyId: id, secretAccessKey: secret },
       method,

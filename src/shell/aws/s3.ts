@@ -4,8 +4,6 @@
 
 import type { CallRequest } from '../../backend/types.js';
 import { S3_COMMANDS } from '../../model/index.js';
-import { processOutput } from '../format.js';
-import { getOperationByApi } from '../../model/index.js';
 import { parseArgs, invalidChoice, requiredMissing, type OptSpec } from './argparse.js';
 import { CLI_VERSION, type AwsHost, type CmdOutput, type Globals } from './cli.js';
 import { effectiveProfile, resolveCredentials, resolveRegion } from './config.js';
@@ -112,8 +110,7 @@ export async function runS3(words: string[], globals: Globals, host: AwsHost): P
         return { stdout: `${sub === 'mb' ? 'make_bucket' : 'remove_bucket'}: ${bucket}\n`, stderr: '', code: 0 };
       } catch (e) {
         if (!(e instanceof CliError)) throw e;
-        const msg = e.kind === 'ParamValidation' ? e.message : e.message;
-        return { stdout: '', stderr: `${sub === 'mb' ? 'make_bucket' : 'remove_bucket'} failed: ${path} ${msg}\n`, code: 1 };
+        return { stdout: '', stderr: `${sub === 'mb' ? 'make_bucket' : 'remove_bucket'} failed: ${path} ${e.message}\n`, code: 1 };
       }
     }
     case 'cp':
@@ -142,7 +139,6 @@ async function ls(positionals: string[], v: Map<string, unknown>, call: Caller):
   const pageSize = typeof v.get('page-size') === 'string' ? Number(v.get('page-size')) : undefined;
   let out = '';
   if (!bucket) {
-    const op = getOperationByApi('s3', 'ListBuckets');
     let token: string | undefined;
     do {
       const input: Record<string, unknown> = {};
@@ -151,7 +147,6 @@ async function ls(positionals: string[], v: Map<string, unknown>, call: Caller):
       if (typeof v.get('bucket-name-prefix') === 'string') input.Prefix = v.get('bucket-name-prefix');
       if (typeof v.get('bucket-region') === 'string') input.BucketRegion = v.get('bucket-region');
       const raw = await call('ListBuckets', input);
-      void op;
       for (const b of (raw.Buckets as Array<Record<string, unknown>> | undefined) ?? []) out += `${s3Time(b.CreationDate)} ${String(b.Name)}\n`;
       token = typeof raw.ContinuationToken === 'string' && raw.ContinuationToken ? raw.ContinuationToken : undefined;
     } while (token);
@@ -234,4 +229,3 @@ async function cp(positionals: string[], v: Map<string, unknown>, call: Caller, 
   throw paramValidation('Error: Invalid argument type');
 }
 
-export { processOutput };
