@@ -151,7 +151,10 @@ export class AppController implements AppPort {
     const lab = session.lab;
     const steps = lab.steps.map((x) => stepView(x, session.accounts));
     const snap = await this.snapshot();
-    for (const [id, p] of Object.entries(snap.progress)) this.reported.set(id, p.status);
+    for (const [id, p] of Object.entries(snap.progress)) {
+      this.reported.set(id, p.status);
+      this.reported.set(`attempts:${id}`, String(p.attempts));
+    }
     const banner = [
       `${lab.title} — ${steps.length} steps. This shell is the lab's ${backend === 'sim' ? 'simulated AWS account' : 'AWS account'}: type \`help\` for commands.`,
       ...session.warnings.map((w) => `! ${w}`),
@@ -186,7 +189,8 @@ export class AppController implements AppPort {
     // A failing check is news only for the step the learner was working on; a step that has
     // just opened is not "failed" yet.
     if (r.step) this.lastCheck = r.step.stepId === before || r.step.passed ? checkView(r.step) : undefined;
-    else if (this.lastCheck && this.lastCheck.stepId !== s.currentStep()?.id) this.lastCheck = undefined;
+    // no check ran (a question step answers for itself): an older verdict is stale now
+    else if (line.trim()) this.lastCheck = undefined;
     const snap = await this.snapshot();
     this.report(snap);
     return { output: { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }, snap, prompt: promptFor(snap.identity), needsMore: false };
@@ -325,7 +329,14 @@ export class AppController implements AppPort {
       if (now === 'passed') this.send({ kind: 'passed', lab: lab.id, step: step.id, step_index: i, steps_total: lab.steps.length });
       if (now === 'skipped') this.send({ kind: 'skip', lab: lab.id, step: step.id, step_index: i, steps_total: lab.steps.length });
     });
-    if (this.lastCheck?.status === 'fail') this.send({ kind: 'attempt', lab: lab.id, step: this.lastCheck.stepId });
+    // an attempt is what the labs count as one (a failed `lab check` or wrong answer), not every command
+    for (const step of lab.steps) {
+      const n = snap.progress[step.id]?.attempts ?? 0;
+      const key = `attempts:${step.id}`;
+      const before = Number(this.reported.get(key) ?? 0);
+      if (n > before) this.send({ kind: 'attempt', lab: lab.id, step: step.id });
+      this.reported.set(key, String(n));
+    }
     if (snap.current >= lab.steps.length && this.reported.get('__finished') !== 'yes') {
       this.reported.set('__finished', 'yes');
       this.send({ kind: 'finished', lab: lab.id, steps_total: lab.steps.length });

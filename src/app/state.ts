@@ -497,7 +497,7 @@ function catalogCommand(s: AppState, cmd: Command): AppState {
       if (!e) return s;
       if (e.error) return toast(s, `${e.id} cannot be opened: ${e.error}`, 'err');
       if (c.account === 'real') {
-        if (!e.backends.includes('real')) return toast(s, `${e.title} runs on the simulated account only.`, 'warn');
+        if (!e.backends.includes('real')) return toast(s, `Simulated account only: ${e.title}`, 'warn');
         const profile = c.profiles?.[c.profileIndex]?.name;
         return want({ ...s, busy: `Opening ${e.title} on your AWS account…` }, { kind: 'open-lab', labId: e.id, backend: 'real', ...(profile ? { profile } : {}) });
       }

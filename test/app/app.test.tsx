@@ -13,6 +13,7 @@ import { AppController } from '../../src/app/controller.js';
 import { Runner } from '../../src/app/runner.js';
 import { initialState, type AppState } from '../../src/app/state.js';
 import { openLab } from '../../src/labs/index.js';
+import { startWorkshopServer } from '../../src/workshop/server.js';
 
 const ENTER = '\r';
 const ESC = '\x1b';
@@ -251,5 +252,72 @@ describe('the app, driven by keys', () => {
     f = await app.waitFor(/✓ complete \(6 skipped\)/);
     app.write('q');
     await app.exited;
+  });
+
+  it('a quiz is answered through the answer form (`answer …` in the shell); c checks on request; ? shows the keys; the real account is refused cleanly until it lands', async (t) => {
+    const home = newHome();
+    const s = await openLab('trust-policy-control', { home, realTime: false });
+    for (let i = 0; i < 5; i++) await s.skip();
+    s.save();
+    const app = start(home);
+    t.after(() => app.unmount());
+    let f = await app.waitFor(/Control who may assume a role/);
+    // the real account: choose it, pick the lab — a clear message, no crash, still on the catalog
+    app.write('a');
+    await app.waitFor(/● real AWS account/);
+    app.write(ENTER);
+    f = await app.waitFor(/Simulated account only: Control who may assume/);
+    app.write('a');
+    await app.waitFor(/● simulated/);
+    app.write('?');
+    f = await app.waitFor(/Keys — Esc or \? to close/);
+    assert.match(f, /Enter +open/);
+    app.write(ESC);
+    await app.waitFor(/Account:/);
+    app.write(ENTER);
+    f = await app.waitFor(/Step 6 of 6/);
+    assert.match(f, /1\. Which of these STS operations return temporary/);
+    app.write(ESC);
+    await app.waitFor(/LAB KEYS/);
+    app.write('c');
+    f = await app.waitFor(/✗ Not yet:/);
+    app.write('a');
+    await app.waitFor(/Answer +type your answer/);
+    app.write('AssumeRole, GetSessionToken, GetFederationToken, AssumeRoleWithWebIdentity');
+    await app.waitFor(/AssumeRoleWithWebIdentity\s*│/);
+    app.write(ENTER);
+    f = await app.waitFor(/✓ PASS  Right: AssumeRole/);
+    assert.match(f, /\$ answer 'AssumeRole, GetSessionToken, GetFederationToken, A/);
+    assert.doesNotMatch(f, /Not yet/, 'the old verdict is gone');
+    await app.run('answer --question role-session-limits GetFederationToken, GetSessionToken', /role-session-limits GetFederationToken/);
+    await app.run('answer --question expired no', /question expired no/);
+    // a wrong answer is told apart; the right one completes the lab
+    f = await app.run('answer --question who-can-assume user1, user2, User3', /✗ FAIL/);
+    f = await app.run('answer --question who-can-assume user1, user2', /Lab complete/);
+    assert.match(f, /Steps +1 passed, 5 skipped of 6/);
+    assert.match(f, /\$ iamlab check trust-policy-control/);
+  });
+
+  it('with --workshop the room hears joined, started, passed, hint and skip', async (t) => {
+    const server = await startWorkshopServer({ port: 0 });
+    t.after(() => server.close());
+    const kinds: string[] = [];
+    server.subscribe((ev) => kinds.push(`${ev.kind}${ev.step ? `:${ev.step}` : ''}`));
+    const c = new AppController({ home: newHome(), workshop: { url: server.url, name: 'Ada' } });
+    await c.connectWorkshop();
+    await c.open('switch-role-admin', 'sim');
+    await c.hint('create-temp-user-role');
+    await c.skip('create-temp-user-role');
+    await c.run('aws iam create-user --user-name balu');
+    await c.run("aws iam create-login-profile --user-name balu --password 'Balu-Lab-Pass-1!'");
+    await c.closeLab();
+    await c.dispose();
+    const t0 = Date.now();
+    while (!kinds.includes('passed:create-balu') && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(
+      kinds.filter((k) => !k.startsWith('left')),
+      ['joined', 'started:create-temp-user-role', 'hint:create-temp-user-role', 'skip:create-temp-user-role', 'passed:create-balu'],
+    );
+    assert.equal(Object.values(server.room.learners)[0]!.name, 'Ada');
   });
 });
