@@ -187,8 +187,8 @@ async function load(ep: Endpoint, op: 'gci' | 'assume', hooks: { start?: () => P
   let i = 0;
   const send = () =>
     op === 'gci' ? client.send(new GetCallerIdentityCommand({})) : client.send(new AssumeRoleCommand({ RoleArn: ep.roleArn, RoleSessionName: `s${i++}` }));
-  // warm-up (connections, JIT)
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => send()));
+  // warm-up (connections, JIT on both sides): 10 rounds of 50
+  for (let r = 0; r < 10; r++) await Promise.all(Array.from({ length: CONCURRENCY }, () => send()));
   await hooks.start?.();
   const lat: number[] = [];
   let errors = 0;
