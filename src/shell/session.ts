@@ -225,7 +225,17 @@ export class ShellSession {
         if (name !== 'default' && !profileExists(this.state, name)) return undefined;
         const roleArn = profileValue(this.state, name, 'role_arn');
         if (roleArn) {
-          const cached = Object.values(this.state.cliCache ?? {}).find((c) => c.assumedRoleArn.includes(`:assumed-role/${roleArn.split('/').pop()}/`) && new Date(c.expiration).getTime() > this.now().getTime());
+          const now = this.now().getTime();
+          const cached = Object.entries(this.state.cliCache ?? {})
+            .filter(([key, c]) => {
+              try {
+                return (JSON.parse(key) as { roleArn?: string }).roleArn === roleArn && new Date(c.expiration).getTime() > now;
+              } catch {
+                return false;
+              }
+            })
+            .map(([, c]) => c)
+            .sort((a, b) => Date.parse(b.expiration) - Date.parse(a.expiration))[0];
           if (cached) creds = cached.credentials;
           else {
             const acct = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? '';

@@ -104,6 +104,10 @@ describe('profiles and credential precedence', () => {
       ['sts:AssumeRole', 'sts:GetCallerIdentity'],
     );
     assert.equal(r.calls[0]!.request.input.RoleSessionName, 'lab-session');
+    await sh.run('export AWS_PROFILE=s3reader');
+    assert.deepEqual(await sh.shellIdentity(), { arn: 'arn:aws:sts::123456789012:assumed-role/s3-reader/lab-session', accountId: '123456789012', source: 'profile:s3reader' });
+    await sh.run('unset AWS_PROFILE');
+    assert.deepEqual(await sh.shellIdentity(), { arn: 'arn:aws:iam::123456789012:user/alice', accountId: '123456789012', source: 'profile:default' });
     const again = await sh.run('aws s3 ls --profile s3reader');
     assert.deepEqual(again.calls.map((c) => c.request.operation), ['ListBuckets'], 'cached until 15 minutes before expiry');
     s.world.clock.advance(50 * 60_000);
