@@ -348,7 +348,9 @@ describe('AssumeRole parameters', () => {
     assert.equal(bad.status, 400);
     assert.ok(bad.position && bad.position.line >= 3);
     const big = allow(Array.from({ length: 120 }, (_, i) => `s3:GetObjectVersionTagging${i}`));
-    assert.equal(l.err('sts', 'AssumeRole', { RoleArn: r, RoleSessionName: 's1', Policy: JSON.stringify(big) }, alice).code, 'PackedPolicyTooLarge');
+    const long = JSON.stringify(big);
+    const tooLong = l.err('sts', 'AssumeRole', { RoleArn: r, RoleSessionName: 's1', Policy: long }, alice);
+    assert.deepEqual([tooLong.code, tooLong.message], ['ValidationError', `1 validation error detected: Value '${long}' at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048`]);
     const withArn = l.ok('sts', 'AssumeRole', { RoleArn: r, RoleSessionName: 's1', PolicyArns: [{ arn: POLICY.s3ro }] }, alice);
     assert.equal(typeof withArn['PackedPolicySize'], 'number');
   });
@@ -368,6 +370,18 @@ describe('AssumeRole parameters', () => {
     l.ok('s3', 'ListBuckets', {}, { accessKeyId: c['AccessKeyId']!, secretAccessKey: c['SecretAccessKey']!, sessionToken: c['SessionToken']! });
     const red = l.assume(alice, tagged, 's2', { Tags: [{ Key: 'project', Value: 'red' }] });
     assert.equal(l.err('s3', 'ListBuckets', {}, red).code, 'AccessDenied');
+  });
+
+  test('too many session tag bytes: PackedPolicyTooLarge "Packed size of session tags consumes N% of allotted space."', () => {
+    const l = new Lab();
+    const alice = l.user('alice');
+    const r = l.role('tagged', trust({ AWS: userArn('alice') }, {}, ['sts:AssumeRole', 'sts:TagSession']));
+    let x = 12345;
+    const rnd = (n: number) => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[(x = (x * 1103515245 + 12345) % 2147483648) % 62]).join('');
+    const tags = Array.from({ length: 50 }, () => ({ Key: rnd(100), Value: rnd(200) }));
+    const e = l.err('sts', 'AssumeRole', { RoleArn: r, RoleSessionName: 's1', Tags: tags }, alice);
+    assert.equal(e.code, 'PackedPolicyTooLarge');
+    assert.match(e.message, /^Packed size of session tags consumes \d+% of allotted space\.$/);
   });
 
   test('SourceIdentity needs sts:SetSourceIdentity in the trust and is echoed', () => {
