@@ -3,8 +3,10 @@
 // (debounced, atomic) so `iamlab check`, the app and the shell see them, and reloads the
 // world when another iamlab process changed the file.
 import { statSync } from 'node:fs';
-import type { Credentials } from '../backend/types.js';
 import { startServer, type RunningServer } from './index.js';
+import { pasteBlock } from './paste.js';
+
+export { pasteBlock };
 
 export const DEFAULT_PORT = 4577;
 
@@ -17,41 +19,6 @@ function parsePort(p: string | undefined): number | string {
   if (p === undefined) return DEFAULT_PORT;
   if (!/^\d{1,5}$/.test(p) || Number(p) > 65535) return `--port must be a number from 0 to 65535, got '${p}'`;
   return Number(p);
-}
-
-/** What a learner pastes into another terminal (and the ~/.aws/config profile equivalent). */
-export function pasteBlock(opts: { url: string; region: string; credentials?: Credentials; who?: string; profile?: string }): string {
-  const { url, region, credentials: c } = opts;
-  const profile = opts.profile ?? 'iamlab';
-  const lines = [
-    `# in another terminal (bash/zsh):`,
-    `export AWS_ENDPOINT_URL=${url}`,
-    `export AWS_REGION=${region}`,
-    `export AWS_DEFAULT_REGION=${region}`,
-  ];
-  if (c) {
-    lines.push(
-      `export AWS_ACCESS_KEY_ID=${c.accessKeyId}${opts.who ? `      # ${opts.who} (simulated key)` : ''}`,
-      `export AWS_SECRET_ACCESS_KEY=${c.secretAccessKey}`,
-    );
-    if (c.sessionToken) lines.push(`export AWS_SESSION_TOKEN=${c.sessionToken}`);
-    else lines.push('unset AWS_SESSION_TOKEN AWS_PROFILE');
-  }
-  lines.push(
-    '',
-    `# or a profile: add to ~/.aws/config, then use --profile ${profile} (or AWS_PROFILE=${profile})`,
-    `[profile ${profile}]`,
-    `endpoint_url = ${url}`,
-    `region = ${region}`,
-    `s3 =`,
-    `    addressing_style = path`,
-    `    signature_version = s3v4`,
-  );
-  if (c) {
-    lines.push('', `# and to ~/.aws/credentials:`, `[${profile}]`, `aws_access_key_id = ${c.accessKeyId}`, `aws_secret_access_key = ${c.secretAccessKey}`);
-    if (c.sessionToken) lines.push(`aws_session_token = ${c.sessionToken}`);
-  }
-  return lines.join('\n');
 }
 
 function mtimeOf(path: string): number {

@@ -9,6 +9,7 @@ import { listen, type ServerHandle, type ListenOptions, type KeyRecord } from '.
 import { KeyLookup, credentialsInOutput } from './keys.js';
 
 export { DEFAULT_MAX_BODY_BYTES, type KeyRecord, type ServeTarget } from './server.js';
+export { pasteBlock, learnerCredentials, regionOf } from './paste.js';
 
 export interface StartServerOptions {
   world: World;

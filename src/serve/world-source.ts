@@ -19,7 +19,7 @@ export interface ServedWorld {
 
 async function sandbox(): Promise<ServedWorld> {
   const { openDefaultShell } = await import('../shell/index.js');
-  const { learnerCredentials, regionOf } = await import('./lab-source.js');
+  const { learnerCredentials, regionOf } = await import('./paste.js');
   const d = openDefaultShell({ interactiveEditor: false });
   const state = d.session.state as unknown as Parameters<typeof learnerCredentials>[0] & Parameters<typeof regionOf>[0];
   const creds = learnerCredentials(state);
