@@ -38,6 +38,8 @@ interface Prepared {
   resource: string;
   parts: string[] | undefined;
   lookup: Lookup;
+  /** The caller has a permissions boundary (a Deny with NotPrincipal then always applies to it). */
+  hasBoundary: boolean;
 }
 
 export interface PolicyEval {
@@ -47,6 +49,8 @@ export interface PolicyEval {
   deny: CompiledStatement[];
   /** Best principal match among applying Allow statements (resource/trust policies only). */
   match?: PrincipalMatch;
+  /** Why an applying Deny + NotPrincipal statement was not lifted for this caller, by statement index. */
+  notPrincipalWhy?: Map<number, string>;
   trace?: PolicyTrace;
 }
 
@@ -152,6 +156,66 @@ export function matchPrincipal(cp: CompiledPrincipal, p: PrincipalInfo): Princip
   return undefined;
 }
 
+/**
+ * Whether a Deny statement with NotPrincipal applies to the caller: undefined when NotPrincipal
+ * excludes the caller (the Deny does not apply), otherwise the learner-facing reason it applies.
+ *
+ * IAM User Guide, reference_policies_elements_notprincipal:
+ * - "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+ *   permissions boundary policy attached, regardless of the values specified in the NotPrincipal
+ *   element."
+ * - "When you use NotPrincipal, you must also specify the account ARN of the not-denied
+ *   principal. Otherwise, the policy might deny access to the entire account containing the
+ *   principal." AWS may check the account first, then the user — for a role session the account,
+ *   then the role, then the session. So a caller is excluded only when every level of it is
+ *   listed: the account and the user; the account, the role and the session; the account and the
+ *   federated user. (Where AWS's documentation says "might", the simulation denies: a wrong deny
+ *   teaches less harm than a wrong allow.)
+ */
+export function notPrincipalDenyReason(cp: CompiledPrincipal, p: PrincipalInfo, hasBoundary: boolean): string | undefined {
+  const missing: string[] = [];
+  // A service principal listed by name is not an IAM principal: no boundary, no account chain.
+  if (p.service !== undefined && cp.services.has(p.service)) return undefined;
+  if (cp.everyone) {
+    // NotPrincipal "*" excludes every principal (except, below, one with a permissions boundary).
+  } else {
+    switch (p.type) {
+      case 'Anonymous':
+        return 'an anonymous caller is not listed';
+      case 'Account':
+        if (!cp.accounts.has(p.accountId)) missing.push(`account ${p.accountId}`);
+        break;
+      case 'User':
+        if (!cp.accounts.has(p.accountId)) missing.push(`account ${p.accountId}`);
+        if (!cp.arns.has(p.arn) && !(p.uniqueId !== undefined && cp.uniqueIds.has(p.uniqueId))) missing.push(`the user (${p.arn})`);
+        break;
+      case 'AssumedRole':
+        if (!cp.accounts.has(p.accountId)) missing.push(`account ${p.accountId}`);
+        if (!cp.arns.has(p.principalArn) && !(p.uniqueId !== undefined && cp.uniqueIds.has(p.uniqueId))) missing.push(`the role (${p.principalArn})`);
+        if (!cp.arns.has(p.arn)) missing.push(`the session (${p.arn})`);
+        break;
+      case 'FederatedUser':
+        if (!cp.accounts.has(p.accountId)) missing.push(`account ${p.accountId}`);
+        if (!cp.arns.has(p.arn)) missing.push(`the federated user (${p.arn})`);
+        break;
+    }
+  }
+  if (missing.length) {
+    const levels =
+      p.type === 'AssumedRole' ? 'the account, the role and the session' : p.type === 'User' ? 'the account and the user' : p.type === 'FederatedUser' ? 'the account and the federated user' : 'the account';
+    return `${joinAnd(missing)} ${missing.length > 1 ? 'are' : 'is'} not listed (to exclude this caller, NotPrincipal must list ${levels})`;
+  }
+  if (hasBoundary && (p.type === 'User' || p.type === 'AssumedRole' || p.type === 'FederatedUser')) {
+    return 'the caller has a permissions boundary, and a Deny with NotPrincipal always applies to a principal with a permissions boundary, whatever NotPrincipal lists';
+  }
+  return undefined;
+}
+
+function joinAnd(xs: string[]): string {
+  if (xs.length <= 1) return xs.join('');
+  return `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}
+
 const NO_STATEMENTS: CompiledStatement[] = [];
 
 function evalPolicy(input: PolicyInput, rq: Prepared, trace: boolean): PolicyEval {
@@ -169,13 +233,18 @@ function evalPolicy(input: PolicyInput, rq: Prepared, trace: boolean): PolicyEva
     if (!traces && !resourceMatched) continue;
     let principalMatched: boolean | undefined;
     let how: PrincipalMatch | undefined;
+    let npWhy: string | undefined;
     if (withPrincipal) {
       if (cs.principal) {
-        const m = matchPrincipal(cs.principal, rq.principal);
-        if (cs.notPrincipal) {
-          principalMatched = m === undefined;
+        if (cs.notPrincipal && cs.effect === 'Deny') {
+          npWhy = notPrincipalDenyReason(cs.principal, rq.principal, rq.hasBoundary);
+          principalMatched = npWhy !== undefined;
+        } else if (cs.notPrincipal) {
+          // Allow + NotPrincipal ("not supported" by AWS today): grants everyone not named.
+          principalMatched = matchPrincipal(cs.principal, rq.principal) === undefined;
           how = principalMatched ? 'everyone' : undefined;
         } else {
+          const m = matchPrincipal(cs.principal, rq.principal);
           principalMatched = m !== undefined;
           how = m;
         }
@@ -199,6 +268,7 @@ function evalPolicy(input: PolicyInput, rq: Prepared, trace: boolean): PolicyEva
       if (cs.effect === 'Deny') {
         if (ev.deny === NO_STATEMENTS) ev.deny = [cs];
         else ev.deny.push(cs);
+        if (npWhy !== undefined) (ev.notPrincipalWhy ??= new Map()).set(cs.index, npWhy);
       } else {
         if (ev.allow === NO_STATEMENTS) ev.allow = [cs];
         else ev.allow.push(cs);
@@ -213,7 +283,7 @@ function evalPolicy(input: PolicyInput, rq: Prepared, trace: boolean): PolicyEva
         actionMatched,
         resourceMatched,
         conditions: ctrace!,
-        note: statementNote(cs, actionMatched, resourceMatched, principalMatched, ctrace!, applies, rq),
+        note: statementNote(cs, actionMatched, resourceMatched, principalMatched, ctrace!, applies, rq, npWhy),
       };
       if (cs.sid !== undefined) t.sid = cs.sid;
       if (principalMatched !== undefined) t.principalMatched = principalMatched;
@@ -248,12 +318,13 @@ function statementNote(
   conds: ConditionTrace[],
   applies: boolean,
   rq: Prepared,
+  npWhy: string | undefined,
 ): string {
   const st = cs.source;
   const acts = cs.notAction ? `every action except ${list(cs.actions)}` : list(cs.actions);
   const res = st.Resource ? ` on ${list(st.Resource, 2)}` : st.NotResource ? ` on everything except ${list(st.NotResource, 2)}` : '';
   const head = `${cs.effect} ${acts}${res}`;
-  if (applies) return `${head} — applies`;
+  if (applies) return npWhy !== undefined ? `${head} — applies (NotPrincipal does not exclude the caller: ${npWhy})` : `${head} — applies`;
   if (!actionMatched) return `${head} — does not cover ${rq.req.action}`;
   if (!resourceMatched) return `${head} — resource ${rq.resource} does not match`;
   if (principalMatched === false) return `${head} — ${cs.notPrincipal ? 'the caller is excluded by NotPrincipal' : 'does not name the caller'}`;
@@ -268,7 +339,8 @@ function statementNote(
 // ---------------------------------------------------------------------------------------------
 // Decision
 
-function prepare(req: EvaluationRequest): Prepared {
+function prepare(input: EvaluationInput): Prepared {
+  const req = input.request;
   const act = req.action.toLowerCase();
   const colon = act.indexOf(':');
   return {
@@ -279,6 +351,7 @@ function prepare(req: EvaluationRequest): Prepared {
     resource: req.resource,
     parts: req.resource === '*' ? undefined : splitArn(req.resource),
     lookup: makeLookup(req),
+    hasBoundary: input.boundary !== undefined,
   };
 }
 
@@ -290,7 +363,7 @@ function prepare(req: EvaluationRequest): Prepared {
  */
 export function authorize(input: EvaluationInput, opts: AuthorizeOptions = {}): Explanation {
   const trace = opts.trace !== false;
-  const rq = prepare(input.request);
+  const rq = prepare(input);
   const p = rq.principal;
   const identity: PolicyEval[] = [];
   let idAllow = false;
@@ -384,6 +457,7 @@ export function authorize(input: EvaluationInput, opts: AuthorizeOptions = {}): 
     for (const cs of stmts) {
       const d: Explanation['deciding'][number] = { policy: e.input.name, kind: e.input.kind, index: cs.index, effect: cs.effect };
       if (cs.sid !== undefined) d.sid = cs.sid;
+      if (e.input.arn !== undefined) d.arn = e.input.arn;
       deciding.push(d);
     }
   }

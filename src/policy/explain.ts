@@ -93,8 +93,16 @@ export interface DeniedMessageOptions {
 /**
  * AWS's AccessDenied message for a denied request (reference §4.8):
  * "User: X is not authorized to perform: A on resource: R because no identity-based policy
- * allows the A action" / "… with an explicit deny in a permissions boundary" …
+ * allows the A action" / "… with an explicit deny in a permissions boundary: <policy ARN>" …
  * An empty `resourceText` leaves out "on resource: …". Returns '' for an allowed request.
+ *
+ * Policy ARNs (AWS Security Blog, "Enhanced access denied error messages with policy ARNs";
+ * IAM User Guide, troubleshoot_access-denied-authorization-id): AWS appends ": <ARN of the denying
+ * policy>" to an explicit deny in an identity-based policy, a permissions boundary or a session
+ * policy, only when the request stays within the account (or organization). One rule here for all
+ * three types: explicit deny, same account, and the first denying policy of the reported type is
+ * a managed policy (inline and inline session policies have no ARN, so nothing is appended).
+ * Resource-based and trust policies never get one.
  */
 export function awsDeniedMessage(e: Explanation, callerArn: string, action: string, resourceText: string | undefined, opts: DeniedMessageOptions = {}): string {
   if (e.decision === 'Allow') return '';
@@ -104,15 +112,13 @@ export function awsDeniedMessage(e: Explanation, callerArn: string, action: stri
   if (e.reason === 'explicit-deny') {
     switch (kind) {
       case 'identity':
-        return `${head} with an explicit deny in an identity-based policy`;
+        return `${head} with an explicit deny in an identity-based policy${denyingPolicyArn(e, kind)}`;
       case 'resource':
         return `${head} with an explicit deny in a resource-based policy`;
-      case 'boundary': {
-        const arn = e.policies.find((p) => p.kind === 'boundary')?.arn;
-        return `${head} with an explicit deny in a permissions boundary${arn ? `: ${arn}` : ''}`;
-      }
+      case 'boundary':
+        return `${head} with an explicit deny in a permissions boundary${denyingPolicyArn(e, kind)}`;
       case 'session':
-        return `${head} with an explicit deny in a session policy`;
+        return `${head} with an explicit deny in a session policy${denyingPolicyArn(e, kind)}`;
       case 'trust':
         return `${head} with an explicit deny in the role trust policy`;
     }
@@ -129,4 +135,11 @@ export function awsDeniedMessage(e: Explanation, callerArn: string, action: stri
     case 'trust':
       return `${head} because no role trust policy allows the ${action} action`;
   }
+}
+
+/** ": <ARN>" of the first denying policy of `kind` when it is a managed policy and the request stayed in one account; else "". */
+function denyingPolicyArn(e: Explanation, kind: PolicyKind): string {
+  if (e.crossAccount) return '';
+  const d = e.deciding.find((x) => x.effect === 'Deny' && x.kind === kind);
+  return d?.arn ? `: ${d.arn}` : '';
 }

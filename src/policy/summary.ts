@@ -211,7 +211,9 @@ export function buildSummary(path: DecisionPath, ctx: SummaryContext): string {
       const more = n > 0 ? ` (${n} more Deny statement${n > 1 ? 's' : ''} also appl${n > 1 ? 'y' : 'ies'}.)` : '';
       // A trust policy is the role's own: "on role X" would repeat its name.
       const where = e.input.kind === 'trust' ? '' : onRes;
-      return `Denied (explicit): ${statementLabel(cs)} of ${policyLabel(e.input, req.resource)} denies ${action}${where}. An explicit Deny overrides every Allow.${more}`;
+      const np = e.notPrincipalWhy?.get(cs.index);
+      const why = np !== undefined ? ` Its NotPrincipal does not exclude ${caller}: ${np}.` : '';
+      return `Denied (explicit): ${statementLabel(cs)} of ${policyLabel(e.input, req.resource)} denies ${action}${where}.${why} An explicit Deny overrides every Allow.${more}`;
     }
     case 'anonymous':
       return `Denied (implicit): ${caller} has no identity-based policies, so only a resource-based policy that allows every principal ("*") could let it in, and ${res ? `${resLabel} does not` : 'there is none'}.`;
@@ -243,8 +245,12 @@ export function buildSummary(path: DecisionPath, ctx: SummaryContext): string {
     case 'identity-after-account-trust':
       return `Denied (implicit): ${resLabel} ${isTrust ? 'trusts' : 'allows'} account ${p.accountId}, which leaves the decision to that account's identity-based policies, but no identity-based policy of ${owner} allows ${action}${onRes}. To let ${caller} in without one, name ${caller}'s ARN in the ${isTrust ? 'trust policy' : 'policy'}.`;
     case 'cross-both':
+      if (!res)
+        return `Denied: across accounts both sides must allow, and neither does: ${noResourcePolicy(req.resource, ctx.resourceAccount)}, so nothing in account ${ctx.resourceAccount} allows ${caller} or account ${p.accountId}, and no identity-based policy in account ${p.accountId} allows ${caller} to call ${action} on it.`;
       return `Denied: across accounts both sides must allow, and neither does: ${resLabel} (account ${ctx.resourceAccount}) does not ${isTrust ? 'trust' : 'allow'} ${caller} or account ${p.accountId}, and no identity-based policy in account ${p.accountId} allows ${caller} to call ${action} on it.`;
     case 'cross-resource':
+      if (!res)
+        return `Denied: ${noResourcePolicy(req.resource, ctx.resourceAccount)}, so nothing in account ${ctx.resourceAccount} allows ${caller} or account ${p.accountId}; across accounts the resource's own policy must allow the call too (the identity-based policies of account ${p.accountId} are not enough).`;
       return `Denied: ${resLabel} (account ${ctx.resourceAccount}) does not ${isTrust ? 'trust' : 'allow'} ${caller} or account ${p.accountId}; across accounts the ${isTrust ? "role's" : "resource's"} own policy must allow the call too.`;
     case 'cross-identity': {
       const m = res?.match;
@@ -268,6 +274,13 @@ function identityAllowSummary(path: DecisionPath, ctx: SummaryContext, action: s
   const trust = ctx.resource && ctx.resource.allow.length > 0 ? ctx.resource : undefined;
   const trustPart = trust ? `${policyLabel(trust.input, ctx.input.request.resource)} ${trust.input.kind === 'trust' ? 'trusts' : 'allows'} account ${p.accountId}, and ` : '';
   return `Allowed: ${trustPart}${statementLabel(cs)} of ${policyLabel(idp.input)} allows ${action}${onRes}.${limits}`;
+}
+
+/** "bucket b (account 1234…) has no bucket policy" — for a resource that has no resource-based policy at all. */
+function noResourcePolicy(resourceArn: string, account: string): string {
+  const m = /^arn:aws:s3:::([^/]+)/.exec(resourceArn);
+  if (m) return `bucket ${m[1]} (account ${account}) has no bucket policy`;
+  return `${resourceArn === '*' ? 'the resource' : resourceLabel(resourceArn)} (account ${account}) has no resource-based policy`;
 }
 
 function conditionHint(res: PolicyEval | undefined): string | undefined {

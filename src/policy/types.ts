@@ -162,7 +162,15 @@ export interface Explanation {
   /** Every policy considered, in evaluation order, with per-statement traces. */
   policies: PolicyTrace[];
   /** The statements that decided: applying Denies for an explicit deny, applying Allows for an allow. */
-  deciding: Array<{ policy: string; kind: PolicyKind; index: number; sid?: string; effect: 'Allow' | 'Deny' }>;
+  deciding: Array<{
+    policy: string;
+    kind: PolicyKind;
+    index: number;
+    sid?: string;
+    effect: 'Allow' | 'Deny';
+    /** The policy's ARN when it is a managed policy (or a bucket's ARN for a bucket policy). */
+    arn?: string;
+  }>;
   /** One or two plain sentences for a learner, e.g. "Denied: no identity-based policy of user balu allows account:GetAccountInformation (implicit deny)." */
   summary: string;
 }

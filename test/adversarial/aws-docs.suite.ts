@@ -76,7 +76,6 @@ describe('S3 bucket policy management (S3 API reference: PutBucketPolicy / GetBu
 describe('NotPrincipal (IAM User Guide: reference_policies_elements_notprincipal)', () => {
   test(
     'Deny + NotPrincipal in a bucket policy always denies an IAM principal that has a permissions boundary',
-    { todo: 'finding 7: Deny+NotPrincipal naming the user (and its account) does not deny that user although it has a permissions boundary; AWS documents that it always does' },
     () => {
       // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html — "The NotPrincipal
       // element with a Deny effect will always deny any IAM principal that has a permissions boundary policy attached,

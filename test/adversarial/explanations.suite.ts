@@ -135,7 +135,6 @@ describe('session and resource explanations', () => {
 
   test(
     'cross-account S3 with no bucket policy at all: the summary must not speak of a bucket policy that "does not allow"',
-    { todo: 'finding 3: when the bucket has no policy the summary reads "the resource-based policy (account …) does not allow …" as if one existed' },
     () => {
       const s = new Sim();
       s.ok('s3', 'CreateBucket', { Bucket: 'bb-bucket' }, s.root(B));

@@ -60,6 +60,8 @@ test('explicit deny anywhere wins: identity, resource, boundary and session poli
     [
       'boundary',
       req(balu, 's3:GetObject', `${bucketArn}/k`, { identity: [admin], boundary: { kind: 'boundary', name: 'B', arn: `arn:aws:iam::${ACCT}:policy/B`, document: doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }] }) } }),
+      // A managed boundary: AWS appends the denying policy's ARN (same-account request), as for
+      // managed identity-based and session policies (see "explicit-deny messages append …" below).
       `with an explicit deny in a permissions boundary: arn:aws:iam::${ACCT}:policy/B`,
     ],
     [
@@ -201,9 +203,9 @@ test('principal forms in resource policies: Service, Federated, "*", NotPrincipa
   const bp = bucketPolicy([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
   assert.equal(authorize(req(svcCaller, 's3:GetObject', `${bucketArn}/k`, { resource: bp })).decision, 'Allow');
   assert.equal(authorize(req(balu, 's3:GetObject', `${bucketArn}/k`, { resource: bp })).decision, 'Deny', 'an IAM user never matches a Service principal');
-  // NotPrincipal + Deny: everyone except balu is denied.
+  // NotPrincipal + Deny: everyone except balu (listed with his account, as AWS requires) is denied.
   const np = bucketPolicy([
-    { Effect: 'Deny', NotPrincipal: { AWS: balu.arn }, Action: 's3:*', Resource: `${bucketArn}/*` },
+    { Effect: 'Deny', NotPrincipal: { AWS: [balu.arn, `arn:aws:iam::${ACCT}:root`] }, Action: 's3:*', Resource: `${bucketArn}/*` },
     { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${bucketArn}/*` },
   ]);
   assert.equal(authorize(req(balu, 's3:GetObject', `${bucketArn}/k`, { resource: np })).decision, 'Allow');
@@ -311,4 +313,213 @@ test('the rendered tree of a trust-policy denial names policies, statements and 
   assert.ok(lines.includes('├─ identity-based policy assume (user User3) — an Allow applies'), text);
   assert.ok(lines.includes('└─ trust policy of role MyRole — a Deny applies'), text);
   assert.ok(lines.some((l) => l.includes('✓ DenyUser3 [1]: Deny sts:AssumeRole — applies (action matches; principal matches)  ← denies')), text);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Deny + NotPrincipal (IAM User Guide, reference_policies_elements_notprincipal)
+
+const rootArnOf = (acct = ACCT) => `arn:aws:iam::${acct}:root`;
+const s3All = identity('s3-all', allow('s3:*'), 'user balu');
+const everythingBoundary = (name = 'Everything'): PolicyInput => ({ kind: 'boundary', name, arn: `arn:aws:iam::${ACCT}:policy/${name}`, document: allow('*') });
+function denyAllBut(aws: string | string[], extra: Record<string, unknown>[] = []): PolicyInput {
+  return bucketPolicy([{ Sid: 'OnlyListed', Effect: 'Deny', NotPrincipal: { AWS: aws }, Action: 's3:*', Resource: [bucketArn, `${bucketArn}/*`] }, ...extra]);
+}
+/** Authorizes with and without traces and checks that both agree; returns the traced one. */
+function both(input: EvaluationInput) {
+  const full = authorize(input);
+  const fast = authorize(input, { trace: false });
+  assert.deepEqual([fast.decision, fast.reason, fast.deniedBy, fast.summary], [full.decision, full.reason, full.deniedBy, full.summary]);
+  return full;
+}
+function npNote(e: ReturnType<typeof authorize>): string {
+  return e.policies.find((p) => p.kind === 'resource')!.statements[0]!.note;
+}
+
+test('Deny + NotPrincipal: a user is excluded only when both the user and its account are listed', () => {
+  const get = (np: PolicyInput, who = balu) => both(req(who, 's3:GetObject', `${bucketArn}/k`, { identity: [s3All], resource: np }));
+  assert.equal(get(denyAllBut([balu.arn, rootArnOf()])).decision, 'Allow');
+  assert.equal(get(denyAllBut([balu.uniqueId!, ACCT])).decision, 'Allow', 'unique id and bare account id work as well');
+  // "you must also specify the account ARN of the not-denied principal. Otherwise, the policy might deny access to the entire account"
+  const userOnly = get(denyAllBut(balu.arn));
+  assert.deepEqual([userOnly.decision, userOnly.reason, userOnly.deniedBy], ['Deny', 'explicit-deny', ['resource']]);
+  assert.equal(
+    userOnly.summary,
+    `Denied (explicit): statement OnlyListed of the bucket policy of lab-bucket denies s3:GetObject on ${bucketArn}/k. Its NotPrincipal does not exclude user balu: account ${ACCT} is not listed (to exclude this caller, NotPrincipal must list the account and the user). An explicit Deny overrides every Allow.`,
+  );
+  assert.match(npNote(userOnly), /— applies \(NotPrincipal does not exclude the caller: account 123456789012 is not listed/);
+  // The account alone excludes the root user, not the IAM users of the account.
+  const accountOnly = get(denyAllBut(rootArnOf()));
+  assert.equal(accountOnly.decision, 'Deny');
+  assert.match(accountOnly.summary, /the user \(arn:aws:iam::123456789012:user\/balu\) is not listed/);
+  assert.equal(get(denyAllBut(rootArnOf()), root()).decision, 'Allow');
+  // Another user of the same account is denied; excluded principals show "excluded by NotPrincipal".
+  assert.equal(get(denyAllBut([balu.arn, rootArnOf()]), user('eve')).decision, 'Deny');
+  assert.match(npNote(get(denyAllBut([balu.arn, rootArnOf()]))), /— the caller is excluded by NotPrincipal$/);
+});
+
+test('Deny + NotPrincipal always denies a principal with a permissions boundary, whatever NotPrincipal lists (finding 7)', () => {
+  // "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+  // permissions boundary policy attached, regardless of the values specified in the NotPrincipal element."
+  for (const listed of [[balu.arn, rootArnOf()], [balu.uniqueId!, ACCT], '*']) {
+    const input = req(balu, 's3:GetObject', `${bucketArn}/k`, { identity: [s3All], resource: denyAllBut(listed), boundary: everythingBoundary() });
+    const e = both(input);
+    assert.deepEqual([e.decision, e.reason, e.deniedBy], ['Deny', 'explicit-deny', ['resource']], JSON.stringify(listed));
+    assert.deepEqual(e.deciding.map((d) => [d.kind, d.sid]), [['resource', 'OnlyListed']]);
+    assert.match(e.summary, /Its NotPrincipal does not exclude user balu: the caller has a permissions boundary, and a Deny with NotPrincipal always applies/);
+    assert.equal(awsDeniedMessage(e, balu.arn, 's3:GetObject', `"${bucketArn}/k"`), `User: ${balu.arn} is not authorized to perform: s3:GetObject on resource: "${bucketArn}/k" with an explicit deny in a resource-based policy`);
+  }
+  // The same policy without the boundary: excluded, so the identity policy allows.
+  assert.equal(both(req(balu, 's3:GetObject', `${bucketArn}/k`, { identity: [s3All], resource: denyAllBut('*') })).decision, 'Allow');
+  // Even a bucket policy that also names balu directly in an Allow cannot lift the Deny.
+  const direct = denyAllBut([balu.arn, rootArnOf()], [{ Effect: 'Allow', Principal: { AWS: balu.arn }, Action: 's3:*', Resource: `${bucketArn}/*` }]);
+  assert.equal(both(req(balu, 's3:GetObject', `${bucketArn}/k`, { resource: direct, boundary: everythingBoundary() })).reason, 'explicit-deny');
+  assert.equal(both(req(balu, 's3:GetObject', `${bucketArn}/k`, { resource: direct })).decision, 'Allow');
+  // A Deny with Principal (not NotPrincipal) naming someone else is untouched by the boundary.
+  const other = bucketPolicy([{ Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${ACCT}:user/eve` }, Action: 's3:*', Resource: `${bucketArn}/*` }]);
+  assert.equal(both(req(balu, 's3:GetObject', `${bucketArn}/k`, { identity: [s3All], resource: other, boundary: everythingBoundary() })).decision, 'Allow');
+});
+
+test('Deny + NotPrincipal and role sessions: the session ARN, the role ARN and the account must all be listed; a role boundary always denies; session policies do not matter', () => {
+  const sess = session('auditor', 'audit-app');
+  const roleA = `arn:aws:iam::${ACCT}:role/auditor`;
+  const roleIds = [identity('s3-all', allow('s3:*'), 'role auditor')];
+  const get = (np: PolicyInput, extra: Partial<EvaluationInput> = {}) => both(req(sess, 's3:GetObject', `${bucketArn}/k`, { identity: roleIds, resource: np, ...extra }));
+  assert.equal(get(denyAllBut([sess.arn, roleA, rootArnOf()])).decision, 'Allow');
+  assert.equal(get(denyAllBut([sess.arn, sess.uniqueId!, ACCT])).decision, 'Allow', 'the role by unique id');
+  const missing: Array<[string[], RegExp]> = [
+    [[roleA, rootArnOf()], /the session \(arn:aws:sts::123456789012:assumed-role\/auditor\/audit-app\) is not listed/],
+    [[sess.arn, rootArnOf()], /the role \(arn:aws:iam::123456789012:role\/auditor\) is not listed/],
+    [[sess.arn, roleA], /account 123456789012 is not listed/],
+    [[rootArnOf()], /the role \(arn:aws:iam::123456789012:role\/auditor\) and the session \(.*\) are not listed \(to exclude this caller, NotPrincipal must list the account, the role and the session\)/],
+  ];
+  for (const [listed, why] of missing) {
+    const e = get(denyAllBut(listed));
+    assert.deepEqual([e.decision, e.reason], ['Deny', 'explicit-deny'], listed.join(' '));
+    assert.match(e.summary, why, listed.join(' '));
+    assert.match(e.summary, /Its NotPrincipal does not exclude session audit-app of role auditor: /);
+  }
+  // Another session of the same role is not the listed one.
+  assert.equal(both(req(session('auditor', 'other'), 's3:GetObject', `${bucketArn}/k`, { identity: roleIds, resource: denyAllBut([sess.arn, roleA, rootArnOf()]) })).decision, 'Deny');
+  // The role has a permissions boundary: its sessions are always denied.
+  const withBoundary = get(denyAllBut([sess.arn, roleA, rootArnOf()]), { boundary: everythingBoundary() });
+  assert.deepEqual([withBoundary.decision, withBoundary.reason], ['Deny', 'explicit-deny']);
+  assert.match(withBoundary.summary, /the caller has a permissions boundary/);
+  // Session policies are no permissions boundary: a fully listed session with one is excluded…
+  const sp = [{ kind: 'session' as const, name: 'session policy', document: allow('s3:GetObject') }];
+  assert.equal(get(denyAllBut([sess.arn, roleA, rootArnOf()]), { session: sp }).decision, 'Allow');
+  // …and with a boundary it is denied all the same.
+  assert.equal(get(denyAllBut([sess.arn, roleA, rootArnOf()]), { session: sp, boundary: everythingBoundary() }).reason, 'explicit-deny');
+});
+
+test('Deny + NotPrincipal: federated users, the root user, anonymous callers, services, other accounts, and Allow + NotPrincipal', () => {
+  const fed = federated('fed');
+  const sp = [{ kind: 'session' as const, name: 'session policy', document: allow('s3:*') }];
+  const fedReq = (np: PolicyInput) => both(req(fed, 's3:GetObject', `${bucketArn}/k`, { identity: [s3All], resource: np, session: sp }));
+  assert.equal(fedReq(denyAllBut([fed.arn, rootArnOf()])).decision, 'Allow');
+  assert.match(fedReq(denyAllBut(fed.arn)).summary, /account 123456789012 is not listed \(to exclude this caller, NotPrincipal must list the account and the federated user\)/);
+  // The root user of the account is excluded by the account alone; a root user is no IAM principal with a boundary.
+  assert.equal(both(req(root(), 's3:GetObject', `${bucketArn}/k`, { resource: denyAllBut(ACCT) })).decision, 'Allow');
+  assert.equal(both(req(root(), 's3:GetObject', `${bucketArn}/k`, { resource: denyAllBut(balu.arn) })).reason, 'explicit-deny');
+  // Anonymous callers are excluded only by "*".
+  const anon = { type: 'Anonymous' as const, accountId: '', arn: 'anonymous', principalArn: 'anonymous', userId: 'anonymous' };
+  const pub = (np: string | string[]) => denyAllBut(np, [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
+  assert.equal(both(req(anon, 's3:GetObject', `${bucketArn}/k`, { resource: pub(rootArnOf()) })).reason, 'explicit-deny');
+  assert.equal(both(req(anon, 's3:GetObject', `${bucketArn}/k`, { resource: pub('*') })).decision, 'Allow');
+  // A service principal listed by name is excluded.
+  const svc = { ...session('lambda-role', 'i-123'), service: 'lambda.amazonaws.com' };
+  const svcNp = bucketPolicy([
+    { Effect: 'Deny', NotPrincipal: { Service: 'lambda.amazonaws.com' }, Action: 's3:*', Resource: `${bucketArn}/*` },
+    { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 's3:GetObject', Resource: `${bucketArn}/*` },
+  ]);
+  assert.equal(both(req(svc, 's3:GetObject', `${bucketArn}/k`, { resource: svcNp })).decision, 'Allow');
+  // Across accounts: the visitor and its account listed → excluded (the Allow for its account and its identity policy grant).
+  const visitor = user('visitor', OTHER);
+  const cross = (extra: Partial<EvaluationInput> = {}) =>
+    both(
+      req(visitor, 's3:GetObject', `${bucketArn}/k`, {
+        identity: [identity('get', allow('s3:GetObject'))],
+        resource: denyAllBut([visitor.arn, rootArnOf(OTHER)], [{ Effect: 'Allow', Principal: { AWS: OTHER }, Action: 's3:GetObject', Resource: `${bucketArn}/*` }]),
+        ...extra,
+      }, ACCT),
+    );
+  assert.equal(cross().decision, 'Allow');
+  const crossB = cross({ boundary: { kind: 'boundary', name: 'vb', arn: `arn:aws:iam::${OTHER}:policy/vb`, document: allow('*') } });
+  assert.deepEqual([crossB.decision, crossB.reason, crossB.crossAccount], ['Deny', 'explicit-deny', true]);
+  // Allow + NotPrincipal ("not supported" by AWS) keeps its old meaning — everyone not named — and no boundary rule.
+  const allowNp = bucketPolicy([{ Effect: 'Allow', NotPrincipal: { AWS: `arn:aws:iam::${ACCT}:user/eve` }, Action: 's3:GetObject', Resource: `${bucketArn}/*` }]);
+  assert.equal(both(req(balu, 's3:GetObject', `${bucketArn}/k`, { resource: allowNp })).decision, 'Allow');
+  assert.equal(both(req(user('eve'), 's3:GetObject', `${bucketArn}/k`, { resource: allowNp })).decision, 'Deny');
+});
+
+// ---------------------------------------------------------------------------------------------
+// Policy ARNs in explicit-deny messages (finding 10)
+
+test('explicit-deny messages append the denying managed policy ARN for identity, boundary and session policies in the same account; never for inline, resource or cross-account', () => {
+  // AWS Security Blog, "Enhanced access denied error messages with policy ARNs": identity-based,
+  // permissions boundary and session policies (and SCPs/RCPs), same account/organization only.
+  const managed = (name: string, d = denyDoc('iam:ListRoles')): PolicyInput => ({ kind: 'identity', name, arn: `arn:aws:iam::${ACCT}:policy/${name}`, attachedTo: 'user balu', source: 'managed', document: d });
+  const inline = (name: string, d = denyDoc('iam:ListRoles')): PolicyInput => ({ kind: 'identity', name, attachedTo: 'user balu', source: 'inline', document: d });
+  const admin = identity('admin', allow('*'));
+  const msg = (input: EvaluationInput, opts?: { trace?: boolean }) => awsDeniedMessage(authorize(input, opts), input.request.principal.arn, 'iam:ListRoles', `arn:aws:iam::${ACCT}:role/`);
+  const head = `User: ${balu.arn} is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::${ACCT}:role/`;
+  const list = (extra: Partial<EvaluationInput>) => req(balu, 'iam:ListRoles', '*', { identity: [admin], ...extra });
+
+  for (const trace of [true, false]) {
+    assert.equal(msg(list({ identity: [admin, managed('NoList')] }), { trace }), `${head} with an explicit deny in an identity-based policy: arn:aws:iam::${ACCT}:policy/NoList`);
+    assert.equal(msg(list({ identity: [admin, { ...managed('AWSDenyAll'), arn: 'arn:aws:iam::aws:policy/AWSDenyAll', source: 'aws-managed' }] }), { trace }), `${head} with an explicit deny in an identity-based policy: arn:aws:iam::aws:policy/AWSDenyAll`);
+    assert.equal(msg(list({ identity: [admin, inline('no-list')] }), { trace }), `${head} with an explicit deny in an identity-based policy`);
+    // Two denying policies of one type: the first in evaluation order is reported.
+    assert.equal(msg(list({ identity: [admin, inline('no-list'), managed('NoList')] }), { trace }), `${head} with an explicit deny in an identity-based policy`);
+    assert.equal(msg(list({ identity: [admin, managed('NoList'), inline('no-list')] }), { trace }), `${head} with an explicit deny in an identity-based policy: arn:aws:iam::${ACCT}:policy/NoList`);
+    const boundary: PolicyInput = { kind: 'boundary', name: 'B', arn: `arn:aws:iam::${ACCT}:policy/B`, document: doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:ListRoles', Resource: '*' }] }) };
+    assert.equal(msg(list({ boundary }), { trace }), `${head} with an explicit deny in a permissions boundary: arn:aws:iam::${ACCT}:policy/B`);
+    // When an identity policy and the boundary both deny, AWS names one type (the identity-based one here).
+    assert.equal(msg(list({ identity: [admin, managed('NoList')], boundary }), { trace }), `${head} with an explicit deny in an identity-based policy: arn:aws:iam::${ACCT}:policy/NoList`);
+    const s = session('ops', 'lab');
+    const sessHead = `User: ${s.arn} is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::${ACCT}:role/`;
+    const sessInline: PolicyInput = { kind: 'session', name: 'session policy', source: 'session', document: doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:ListRoles', Resource: '*' }] }) };
+    const sessManaged: PolicyInput = { kind: 'session', name: 'NoListSession', arn: `arn:aws:iam::${ACCT}:policy/NoListSession`, source: 'session', document: denyDoc('iam:ListRoles') };
+    assert.equal(msg(req(s, 'iam:ListRoles', '*', { identity: [admin], session: [sessInline] }), { trace }), `${sessHead} with an explicit deny in a session policy`);
+    assert.equal(msg(req(s, 'iam:ListRoles', '*', { identity: [admin], session: [sessInline, sessManaged] }), { trace }), `${sessHead} with an explicit deny in a session policy`);
+    assert.equal(msg(req(s, 'iam:ListRoles', '*', { identity: [admin], session: [sessManaged] }), { trace }), `${sessHead} with an explicit deny in a session policy: arn:aws:iam::${ACCT}:policy/NoListSession`);
+  }
+  // A bucket policy (resource-based) never gets an ARN, even though its input carries the bucket's ARN.
+  const bp: PolicyInput = { ...bucketPolicy([{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `${bucketArn}/*` }]), arn: bucketArn };
+  const rd = authorize(req(balu, 's3:GetObject', `${bucketArn}/k`, { identity: [admin], resource: bp }));
+  assert.match(awsDeniedMessage(rd, balu.arn, 's3:GetObject', `"${bucketArn}/k"`), /with an explicit deny in a resource-based policy$/);
+  // Across accounts no ARN is disclosed.
+  const visitor = user('visitor', OTHER);
+  const xd = authorize(
+    req(visitor, 's3:GetObject', `${bucketArn}/k`, { identity: [{ kind: 'identity', name: 'NoGet', arn: `arn:aws:iam::${OTHER}:policy/NoGet`, document: denyDoc('s3:GetObject') }], resource: bucketPolicy([{ Effect: 'Allow', Principal: { AWS: OTHER }, Action: 's3:*', Resource: `${bucketArn}/*` }]) }, ACCT),
+  );
+  assert.equal(xd.crossAccount, true);
+  assert.match(awsDeniedMessage(xd, visitor.arn, 's3:GetObject', `"${bucketArn}/k"`), /with an explicit deny in an identity-based policy$/);
+  // STS AssumeRole keeps its bare form.
+  assert.equal(awsDeniedMessage(authorize(list({ identity: [admin, managed('NoList')] })), balu.arn, 'sts:AssumeRole', 'r', { bare: true }), `User: ${balu.arn} is not authorized to perform: sts:AssumeRole on resource: r`);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Cross-account requests to a resource without any resource-based policy (finding 3)
+
+test('cross-account request to a bucket with no bucket policy: the summary says there is none', () => {
+  const visitor = user('visitor', OTHER);
+  const withId = both(req(visitor, 's3:GetObject', `${bucketArn}/k`, { identity: [identity('get', allow('s3:GetObject'))] }, ACCT));
+  assert.deepEqual([withId.decision, withId.deniedBy, withId.crossAccount], ['Deny', ['resource'], true]);
+  assert.equal(
+    withId.summary,
+    `Denied: bucket lab-bucket (account ${ACCT}) has no bucket policy, so nothing in account ${ACCT} allows user visitor or account ${OTHER}; across accounts the resource's own policy must allow the call too (the identity-based policies of account ${OTHER} are not enough).`,
+  );
+  const none = both(req(visitor, 's3:ListBucket', bucketArn, {}, ACCT));
+  assert.deepEqual(none.deniedBy, ['identity', 'resource']);
+  assert.equal(
+    none.summary,
+    `Denied: across accounts both sides must allow, and neither does: bucket lab-bucket (account ${ACCT}) has no bucket policy, so nothing in account ${ACCT} allows user visitor or account ${OTHER}, and no identity-based policy in account ${OTHER} allows user visitor to call s3:ListBucket on it.`,
+  );
+  // With a bucket policy that does not allow, the summary speaks of that policy.
+  const bp = bucketPolicy([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:user/balu` }, Action: 's3:*', Resource: `${bucketArn}/*` }]);
+  const withPolicy = both(req(visitor, 's3:GetObject', `${bucketArn}/k`, { identity: [identity('get', allow('s3:GetObject'))], resource: bp }, ACCT));
+  assert.match(withPolicy.summary, /^Denied: the bucket policy of lab-bucket \(account 123456789012\) does not allow user visitor or account 999999999999;/);
+  // A non-S3 resource without a resource-based policy.
+  const other = both(req(visitor, 'sqs:SendMessage', `arn:aws:sqs:us-east-1:${ACCT}:q`, { identity: [identity('sqs', allow('sqs:*'))] }, ACCT));
+  assert.match(other.summary, /^Denied: arn:aws:sqs:us-east-1:123456789012:q \(account 123456789012\) has no resource-based policy, so nothing in account 123456789012 allows user visitor/);
 });
