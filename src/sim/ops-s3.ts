@@ -173,6 +173,43 @@ const getObject: OpDef = {
   },
 };
 
+const headObject: OpDef = {
+  run(ctx) {
+    ctx.action = 's3:GetObject';
+    const b = bucketOf(ctx);
+    const key = str(ctx.input, 'Key') ?? '';
+    // HEAD has no body: S3 answers 404 "Not Found" / 403 "Forbidden" (no error document).
+    try {
+      az(ctx, 's3:GetObject', b, objectArn(b.name, key));
+    } catch {
+      throw awsError('Forbidden', 403, 'Forbidden');
+    }
+    const o = b.objects[key];
+    if (!o) {
+      const saved = ctx.explanation;
+      try {
+        az(ctx, 's3:ListBucket', b, bucketArn(b.name));
+      } catch {
+        ctx.explanation = saved;
+        throw awsError('Forbidden', 403, 'Forbidden');
+      }
+      ctx.explanation = saved;
+      throw awsError('NotFound', 404, 'Not Found');
+    }
+    return { AcceptRanges: 'bytes', LastModified: new Date(o.lastModified), ContentLength: o.size, ETag: o.etag, ContentType: o.contentType };
+  },
+};
+
+const getBucketLocation: OpDef = {
+  run(ctx) {
+    ctx.action = 's3:GetBucketLocation';
+    const b = bucketOf(ctx);
+    az(ctx, 's3:GetBucketLocation', b, bucketArn(b.name));
+    // us-east-1 buckets report an empty (null) LocationConstraint.
+    return b.region === 'us-east-1' ? {} : { LocationConstraint: b.region };
+  },
+};
+
 function bodyBytes(v: unknown): Buffer {
   if (v === undefined || v === null) return Buffer.alloc(0);
   if (typeof v === 'string') return Buffer.from(v, 'utf8');
@@ -284,6 +321,8 @@ export const S3_OPS: Record<string, OpDef> = {
   HeadBucket: headBucket,
   ListObjectsV2: listObjectsV2,
   GetObject: getObject,
+  HeadObject: headObject,
+  GetBucketLocation: getBucketLocation,
   PutObject: putObject,
   DeleteObject: deleteObject,
   GetBucketPolicy: getBucketPolicy,

@@ -197,3 +197,20 @@ describe('EC2 and the account page', () => {
     void trust;
   });
 });
+
+test('S3 HeadObject and GetBucketLocation', () => {
+  const l = new Lab();
+  l.ok('s3', 'CreateBucket', { Bucket: 'meta' });
+  l.ok('s3', 'CreateBucket', { Bucket: 'meta-eu', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } });
+  l.ok('s3', 'PutObject', { Bucket: 'meta', Key: 'k', Body: 'abc', ContentType: 'text/plain' });
+  const h = l.ok('s3', 'HeadObject', { Bucket: 'meta', Key: 'k' });
+  assert.equal(h['ContentLength'], 3);
+  assert.equal(h['ContentType'], 'text/plain');
+  assert.equal('Body' in h, false);
+  assert.deepEqual([l.err('s3', 'HeadObject', { Bucket: 'meta', Key: 'missing' }).status], [404]);
+  assert.deepEqual(l.ok('s3', 'GetBucketLocation', { Bucket: 'meta' }), {});
+  assert.deepEqual(l.ok('s3', 'GetBucketLocation', { Bucket: 'meta-eu' }), { LocationConstraint: 'eu-west-1' });
+  const u = l.user('u');
+  const f = l.err('s3', 'HeadObject', { Bucket: 'meta', Key: 'k' }, u);
+  assert.deepEqual([f.code, f.status, f.message], ['Forbidden', 403, 'Forbidden']);
+});
