@@ -7,11 +7,11 @@ const HELP = `iamlab ${VERSION} — hands-on AWS IAM role and sts:AssumeRole lab
 
 Usage
   iamlab                               the tutor: pick a lab, follow its steps
-  iamlab start <lab> [--real [--profile P] [--region R]]
+  iamlab start <lab> [--real [--profile P] [--profile2 P2] [--region R]]
                                        the tutor, straight into a lab
   iamlab labs [--json]                 the lab catalog with your progress
   iamlab shell [--lab <lab>]           the aws shell on a lab's simulated account
-  iamlab check <lab> [--json] [--real [--profile P] [--region R]]
+  iamlab check <lab> [--json] [--real [--profile P] [--profile2 P2] [--region R]]
                                        check every step of a lab (exit 0 when all pass)
   iamlab reset <lab> [--yes]           a fresh world and progress for a lab
   iamlab serve --lab <lab> [--port N]  the lab's simulated account as an AWS endpoint on 127.0.0.1
@@ -26,6 +26,7 @@ Options
   --help, -h      show this help
   --version, -v   show the version
 
+--profile2 names the second account's profile for labs that span two accounts (cross-account-cli).
 State lives under $IAMLAB_HOME when set, else in your config directory.`;
 
 type Values = Record<string, string | boolean | undefined>;
@@ -37,6 +38,7 @@ const OPTIONS = {
   lab: { type: 'string' },
   real: { type: 'boolean' },
   profile: { type: 'string' },
+  profile2: { type: 'string' },
   region: { type: 'string' },
   port: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
@@ -76,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const common = { real: Boolean(v.real), profile: str(v, 'profile'), region: str(v, 'region') };
+  const common = { real: Boolean(v.real), profile: str(v, 'profile'), profile2: str(v, 'profile2'), region: str(v, 'region') };
   try {
     switch (cmd) {
       case undefined:
