@@ -204,3 +204,58 @@ test('the server listens on 127.0.0.1 only', async () => {
   const { startServer } = await import('../../src/serve/index.js');
   await assert.rejects(startServer({ world: f.world, host: '0.0.0.0' as '127.0.0.1' }), /127\.0\.0\.1 only/);
 });
+
+async function chunkedPut(key: string, parts: Buffer[], opts: { trailer?: boolean; tamper?: boolean } = {}): Promise<{ status: number; text: string }> {
+  const signer = new SignatureV4({ credentials: f.root, region: 'us-east-1', service: 's3', sha256: NodeSha256, uriEscapePath: false });
+  const mode = opts.trailer ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER' : 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
+  const decoded = Buffer.concat(parts);
+  const date = new Date();
+  const headers: Record<string, string> = {
+    host: `127.0.0.1:${port}`,
+    'x-amz-content-sha256': mode,
+    'content-encoding': 'aws-chunked',
+    'x-amz-decoded-content-length': String(decoded.length),
+    ...(opts.trailer ? { 'x-amz-trailer': 'x-amz-checksum-crc32' } : {}),
+  };
+  const signed = await signer.sign({ method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', port, path: `/lab-bucket/${key}`, headers }, { signingDate: date });
+  let prior = /Signature=([0-9a-f]+)/.exec(signed.headers['authorization']!)![1]!;
+  const frames: Buffer[] = [];
+  for (const p of [...parts, Buffer.alloc(0)]) {
+    const sig = await signer.sign({ headers: new Uint8Array(0), payload: p }, { signingDate: date, priorSignature: prior });
+    prior = sig;
+    frames.push(Buffer.from(`${p.length.toString(16)};chunk-signature=${sig}\r\n`), opts.tamper && p.length ? Buffer.from(p.toString().toUpperCase()) : p);
+    if (p.length) frames.push(Buffer.from('\r\n'));
+  }
+  if (opts.trailer) {
+    const { crc32 } = await import('node:zlib');
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(crc32(decoded) >>> 0);
+    const line = `x-amz-checksum-crc32:${b.toString('base64')}\n`;
+    const { createHash } = await import('node:crypto');
+    const scope = `${signed.headers['x-amz-date']!.slice(0, 8)}/us-east-1/s3/aws4_request`;
+    const sts = ['AWS4-HMAC-SHA256-TRAILER', signed.headers['x-amz-date'], scope, prior, createHash('sha256').update(line).digest('hex')].join('\n');
+    const tsig = await signer.sign(sts, { signingDate: date });
+    frames.push(Buffer.from(`${line.trimEnd()}\r\nx-amz-trailer-signature:${tsig}\r\n`));
+  }
+  frames.push(Buffer.from('\r\n'));
+  const body = Buffer.concat(frames);
+  const head = [`PUT /lab-bucket/${key} HTTP/1.1`, ...Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}`), `content-length: ${body.length}`, 'connection: close', '', ''].join('\r\n');
+  const { text } = await rawExchange([Buffer.concat([Buffer.from(head), body])]);
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text };
+}
+
+test('S3 PutObject with signed aws-chunked bodies (with and without a signed trailer); a tampered chunk is refused', async () => {
+  const parts = [Buffer.alloc(9000, 'a'), Buffer.from('tail of the upload')];
+  const ok = await chunkedPut('signed-chunks.txt', parts);
+  assert.equal(ok.status, 200, ok.text);
+  const tr = await chunkedPut('signed-trailer.txt', parts, { trailer: true });
+  assert.equal(tr.status, 200, tr.text);
+  const bad = await chunkedPut('tampered.txt', parts, { tamper: true });
+  assert.equal(bad.status, 403);
+  assert.match(bad.text, /<Code>SignatureDoesNotMatch<\/Code>/);
+  const { S3Client, GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const got = await new S3Client(clientConfig(f, f.root)).send(new GetObjectCommand({ Bucket: 'lab-bucket', Key: 'signed-trailer.txt' }));
+  assert.equal(await got.Body!.transformToString(), Buffer.concat(parts).toString());
+  const missing = await new S3Client(clientConfig(f, f.root)).send(new GetObjectCommand({ Bucket: 'lab-bucket', Key: 'tampered.txt' })).catch((e: Error) => e);
+  assert.equal((missing as Error).name, 'NoSuchKey');
+});
