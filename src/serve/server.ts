@@ -158,6 +158,7 @@ export class RequestProcessor {
     this.now = opts.now ?? (() => new Date());
   }
 
+  /** The target of the request being answered (fetched once per request: the world may be swapped between requests). */
   private target(): ServeTarget {
     return (this.current ??= this.getTarget());
   }
@@ -165,8 +166,7 @@ export class RequestProcessor {
   async process(raw: RawRequest, sourceIp: string): Promise<Reply> {
     this.current = this.getTarget();
     const head = raw.method === 'HEAD';
-    let query: QueryParameterBag;
-    query = parseQuery(raw.rawQuery);
+    const query = parseQuery(raw.rawQuery);
     const parsed = parseSigV4(raw, query);
     if (isAuthProblem(parsed)) {
       const svc = toWire(parsed.service) ?? guessService(raw, query);
