@@ -300,7 +300,7 @@ const COMPLETE: Table = {
   [T('q')]: { type: 'quit' },
   [K('enter')]: { type: 'catalog' },
   [T('l')]: { type: 'catalog' },
-  [K('escape')]: { type: 'catalog' },
+  [K('escape')]: { type: 'close' },
   [T('?')]: { type: 'help' },
 };
 
@@ -385,6 +385,7 @@ export const KEY_HELP: Record<'catalog' | 'lab-shell' | 'lab-nav' | 'complete', 
   ],
   complete: [
     { keys: 'Enter', what: 'back to the labs' },
+    { keys: 'Esc', what: 'the lab and its shell' },
     { keys: 'q', what: 'quit' },
   ],
 };

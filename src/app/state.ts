@@ -269,9 +269,13 @@ export function reducer(s: AppState, a: Action): AppState {
     case 'lab-opened':
       return openLab(s, a.lab);
     case 'open-failed':
-      return toast({ ...s, busy: null, screen: s.lab ? s.screen : 'catalog' }, a.message, 'err');
-    case 'failed':
-      return toast({ ...s, busy: null, shell: { ...s.shell, running: false } }, a.message, 'err');
+      // shown in full on the home screen (a toast would cut a long message)
+      return toast({ ...s, busy: null, screen: s.lab ? s.screen : 'catalog', catalog: { ...s.catalog, error: a.message } }, 'The lab did not open (see above).', 'err');
+    case 'failed': {
+      const next = { ...s, busy: null, shell: { ...s.shell, running: false } };
+      if (s.lab) return toast({ ...next, shell: print(next.shell, `iamlab: ${a.message}`, 'err') }, firstSentence(a.message), 'err');
+      return toast({ ...next, catalog: { ...s.catalog, error: a.message } }, firstSentence(a.message), 'err');
+    }
     case 'run-started':
       return { ...s, shell: { ...s.shell, running: true } };
     case 'ask':
@@ -336,7 +340,9 @@ function openLab(s: AppState, lab: LabOpened): AppState {
     panelScroll: 0,
     tall: false,
   };
-  return { ...s, screen: 'lab', lab: ls, shell, busy: null, overlay: null, focus: 'shell', toast: null };
+  // a finished lab opens on its summary (Esc goes on to the lab's shell)
+  const done = lab.snapshot.current >= lab.steps.length && lab.snapshot.summary !== undefined;
+  return { ...s, screen: done ? 'complete' : 'lab', lab: ls, shell, busy: null, overlay: null, focus: 'shell', toast: null };
 }
 
 /** Merges a new snapshot: marks passes, follows the learner to the next step, completes. */
@@ -471,7 +477,13 @@ function interrupt(s: AppState, ctx: InputContext): AppState {
   return quit(s);
 }
 
+const firstSentence = (m: string) => /^[^.]*\.?/.exec(m)![0];
+
 function catalogCommand(s: AppState, cmd: Command): AppState {
+  if (s.catalog.error && s.catalog.entries?.length) {
+    const { error: _e, ...rest } = s.catalog;
+    s = { ...s, catalog: rest };
+  }
   const c = s.catalog;
   const n = c.entries?.length ?? 0;
   switch (cmd.type) {
@@ -677,6 +689,8 @@ function completeCommand(s: AppState, cmd: Command): AppState {
   switch (cmd.type) {
     case 'catalog':
       return want({ ...s, busy: 'Saving…' }, { kind: 'close-lab' });
+    case 'close':
+      return { ...s, screen: 'lab', focus: 'shell' };
     case 'help':
       return { ...s, overlay: { kind: 'help' } };
     default:

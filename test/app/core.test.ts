@@ -437,8 +437,16 @@ describe('reducer: steps, hints, solution, skip', () => {
     assert.ok(rows.includes('  Hints used      2'));
     assert.ok(rows.includes('  Skipped         A quiz'));
     assert.ok(rows.includes('  $ iamlab check switch-role-admin'));
+    const back = feed(s, key('escape'));
+    assert.equal(back.screen, 'lab', 'Esc goes on to the lab and its shell');
     s = feed(s, key('enter'));
     assert.equal(s.intents.at(-1)!.kind, 'close-lab');
+  });
+  it('a finished lab opens on its summary', () => {
+    let s = initialState({ columns: 80, rows: 24 });
+    const done = snap(['create-role', 'create-user', 'quiz'], [], { summary: { labId: 'x', title: 'x', hintsUsed: 0, solutionsViewed: 0, skipped: [], steps: 3, verify: [] } });
+    s = feed(s, { type: 'lab-opened', lab: { ...OPENED, snapshot: done } });
+    assert.equal(s.screen, 'complete');
   });
 });
 

@@ -76,7 +76,8 @@ function Catalog({ s, height }: { s: AppState; height: number }) {
   // footer: the selected lab's summary and the account choice
   const footer: Row[] = [];
   footer.push([{ text: '─'.repeat(w - 1), style: { dim: true } }]);
-  if (sel?.summary) footer.push(...wrapRuns([{ text: sel.summary }], inner, [{ text: ' ' }], ' ').slice(0, 3));
+  if (c.error && entries.length) footer.push(...wrapRuns([{ text: `✗ ${c.error}`, style: { color: 'red' } }], inner, [{ text: ' ' }], '   ').slice(0, 4));
+  else if (sel?.summary) footer.push(...wrapRuns([{ text: sel.summary }], inner, [{ text: ' ' }], ' ').slice(0, 3));
   const sim = c.account === 'sim';
   const prof = c.profiles?.[c.profileIndex];
   const real = c.profiles === null ? (sim ? '' : ' (reading ~/.aws/config…)') : c.profiles.length === 0 ? ' (no profiles in ~/.aws/config)' : ` (profile ${prof?.name ?? 'default'}${c.profiles.length > 1 ? ' ←→' : ''})`;
