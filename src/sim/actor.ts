@@ -337,11 +337,19 @@ export interface RequestEnv {
 
 export const DEFAULT_ENV: RequestEnv = { region: 'us-east-1', sourceIp: '127.0.0.1', secureTransport: true };
 
+/** ISO and epoch strings of the last time asked for (the clock often stands still between calls). */
+let timeMemo = { ms: NaN, iso: '', epoch: '' };
+export function timeStrings(ms: number): { iso: string; epoch: string } {
+  if (timeMemo.ms !== ms) timeMemo = { ms, iso: new Date(ms).toISOString(), epoch: String(Math.floor(ms / 1000)) };
+  return timeMemo;
+}
+
 export function baseContext(w: World, a: Actor, env: RequestEnv): ContextValues {
   const now = w.nowMillis();
+  const t = timeStrings(now);
   const c: ContextValues = {
-    'aws:CurrentTime': new Date(now).toISOString(),
-    'aws:EpochTime': String(Math.floor(now / 1000)),
+    'aws:CurrentTime': t.iso,
+    'aws:EpochTime': t.epoch,
     'aws:SourceIp': env.sourceIp,
     'aws:SecureTransport': env.secureTransport ? 'true' : 'false',
     'aws:RequestedRegion': env.region,

@@ -105,7 +105,7 @@ export class SimBackend implements Backend {
   private record(ctx: OpCtx, failedKey: string | undefined, requestId: string, error: SimError | undefined): void {
     const a = ctx.actor as Actor | undefined;
     const params: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(ctx.input)) if (!SECRET_KEYS.has(k)) params[k] = v;
+    for (const k in ctx.input) if (!SECRET_KEYS.has(k)) params[k] = ctx.input[k];
     if (ctx.auditExtra) Object.assign(params, ctx.auditExtra);
     const e: AuditEvent = {
       eventId: requestId,

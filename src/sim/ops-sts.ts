@@ -3,7 +3,7 @@ import { deflateRawSync } from 'node:zlib';
 import type { ContextValues, Explanation } from '../policy/types.js';
 import type { OpCtx, OpDef } from './ops-common.js';
 import { authorize, denial, str, num, list, validateTags, readTags, decodeAuthorizationMessage } from './ops-common.js';
-import { assumeRoleDecision, baseContext } from './actor.js';
+import { assumeRoleDecision, baseContext, timeStrings } from './actor.js';
 import { awsError, accessDenied, Validator, P } from './errors.js';
 import { validateOrThrow } from './engine.js';
 import { sessionArn, federatedArn } from './arn.js';
@@ -81,7 +81,7 @@ function newSession(ctx: OpCtx, fields: Omit<SessionState, 'accessKeyId' | 'secr
   full.accessKeyId = w.newAccessKeyId(true);
   full.secret = w.rng.secret(40);
   full.token = w.newSessionToken();
-  full.issuedAt = ctx.now.toISOString();
+  full.issuedAt = timeStrings(issued).iso;
   full.expiration = new Date(exp).toISOString();
   w.sessions.set(full.accessKeyId, full);
   return full;
