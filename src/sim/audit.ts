@@ -34,7 +34,11 @@ export interface AuditEvent {
 
 export interface AuditQuery {
   since?: Date;
-  /** Exact principal ARN, or a pattern with * (e.g. 'arn:aws:sts::*:assumed-role/James-custom-S3-role/*'). */
+  /**
+   * Exact principal ARN, or a pattern with * (e.g. 'arn:aws:sts::*:assumed-role/James-custom-S3-role/*').
+   * Without the leading 'arn:' it is matched against the ARN's resource part: 'user/James',
+   * 'assumed-role/James-custom-S3-role/*', 'root'.
+   */
   principal?: string;
   eventName?: string;
   /** IAM action, compared case-insensitively. */
@@ -86,11 +90,13 @@ export class AuditLog {
   query(q: AuditQuery): AuditEvent[] {
     const t = q.since?.getTime();
     const re = q.principal?.includes('*') ? globRe(q.principal) : undefined;
+    const partial = q.principal !== undefined && !q.principal.startsWith('arn:');
+    const subject = (arn: string | undefined): string => (partial ? (arn ?? '').split(':').slice(5).join(':') : arn ?? '');
     const action = q.action?.toLowerCase();
     return this.events().filter(
       (e) =>
         (t === undefined || e.eventTime.getTime() >= t) &&
-        (q.principal === undefined || (re ? re.test(e.userIdentity.arn ?? '') : e.userIdentity.arn === q.principal)) &&
+        (q.principal === undefined || (re ? re.test(subject(e.userIdentity.arn)) : subject(e.userIdentity.arn) === q.principal)) &&
         (q.eventName === undefined || e.eventName === q.eventName) &&
         (action === undefined || e.action.toLowerCase() === action) &&
         (q.outcome === undefined || e.outcome === q.outcome) &&

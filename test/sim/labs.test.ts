@@ -109,6 +109,8 @@ test('lab james-s3-readonly: James (view-only, no S3) is denied S3, assumes Jame
   assert.deepEqual((l.ok('s3', 'ListBuckets', {}, s)['Buckets'] as Array<Record<string, unknown>>).map((b) => b['Name']), ['james-reports']);
   const ev = l.w.audit.query({ since: t0, principal: 'arn:aws:sts::*:assumed-role/James-custom-S3-role/*', eventName: 'ListBuckets', outcome: 'success' });
   assert.equal(ev.length, 1);
+  assert.equal(l.w.audit.query({ since: t0, principal: 'assumed-role/James-custom-S3-role/*', action: 's3:ListAllMyBuckets' }).length, 1);
+  assert.equal(l.w.audit.query({ principal: 'user/James', eventName: 'ListBuckets', outcome: 'failure' }).length, 1);
   assert.equal(ev[0]!.userIdentity.type, 'AssumedRole');
   assert.equal(ev[0]!.userIdentity.sessionIssuerArn, roleArn);
 });
