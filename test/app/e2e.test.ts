@@ -82,7 +82,11 @@ before(() => {
 });
 
 after(() => {
-  if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  if (hasTmux) {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    // the server leaves its socket file behind
+    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
+  }
   for (const h of homes) rmSync(h, { recursive: true, force: true });
 });
 
