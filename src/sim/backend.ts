@@ -25,14 +25,21 @@ const SOURCES: Record<ServiceName, string> = {
 /** Request members never written to the audit log. */
 const SECRET_KEYS = new Set(['Password', 'NewPassword', 'OldPassword', 'SecretAccessKey', 'SessionToken', 'TokenCode', 'AuthenticationCode1', 'AuthenticationCode2', 'Body']);
 
-/** Operations served per service (for help and completion). */
+/**
+ * S3 operations served for wire clients (the AWS CLI's `s3 cp` download and region lookup go
+ * through `iamlab serve`) but not part of the shell's command set.
+ */
+export const WIRE_ONLY_OPERATIONS: Readonly<Record<string, readonly string[]>> = { s3: ['HeadObject', 'GetBucketLocation'] };
+
+/** Operations served per service, for the shell's help and completion (without WIRE_ONLY_OPERATIONS). */
 export function simOperations(): Record<ServiceName, string[]> {
+  const without = (svc: string, ops: Record<string, OpDef>) => Object.keys(ops).filter((o) => !WIRE_ONLY_OPERATIONS[svc]?.includes(o));
   return {
-    sts: Object.keys(STS_OPS),
-    iam: Object.keys(IAM_OPS),
-    s3: Object.keys(S3_OPS),
-    ec2: Object.keys(EC2_OPS),
-    account: Object.keys(ACCOUNT_OPS),
+    sts: without('sts', STS_OPS),
+    iam: without('iam', IAM_OPS),
+    s3: without('s3', S3_OPS),
+    ec2: without('ec2', EC2_OPS),
+    account: without('account', ACCOUNT_OPS),
   };
 }
 

@@ -14,7 +14,7 @@ export type {
   InstanceView,
   AccountView,
 } from './world.js';
-export { SimBackend, simOperations } from './backend.js';
+export { SimBackend, simOperations, WIRE_ONLY_OPERATIONS } from './backend.js';
 export type { AuditEvent, AuditLog, AuditQuery } from './audit.js';
 export { loadWorldFile, saveWorldFile } from './persist.js';
 export { AWS_MANAGED, MANAGED_POLICIES_SOURCE, awsManagedByName } from './managed.js';
