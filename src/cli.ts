@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
       case undefined:
       case 'start': {
         const { appCommand } = await import('./app/command.js');
-        return await appCommand({ lab: cmd === 'start' ? need(rest[0], 'start <lab>') : undefined, ...common, workshop: str(v, 'workshop'), name: str(v, 'name'), plain: Boolean(v.plain) });
+        return await appCommand({ lab: cmd === 'start' ? need(rest[0], 'start <lab>') : undefined, ...common, workshop: str(v, 'workshop'), workshopKey: str(v, 'workshop-key'), name: str(v, 'name'), plain: Boolean(v.plain) });
       }
       case 'shell': {
         const { shellCommand } = await import('./shell/command.js');
