@@ -7,7 +7,6 @@ import { A, B, Sim, allow, rootArn, stmts, trust, userArn } from './helpers.js';
 describe('S3 bucket policy management (S3 API reference: PutBucketPolicy / GetBucketPolicy / DeleteBucketPolicy)', () => {
   test(
     'the bucket owner root can always Get/Put/DeleteBucketPolicy, even when the bucket policy explicitly denies it',
-    { todo: 'finding 5: a bucket policy "Deny * s3:*" locks the owner root out of GetBucketPolicy/PutBucketPolicy/DeleteBucketPolicy; AWS exempts the owner root so the bucket can be recovered' },
     () => {
       // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html — "To ensure that bucket owners don't
       // inadvertently lock themselves out of their own buckets, the root principal in a bucket owner's AWS account can
@@ -29,7 +28,6 @@ describe('S3 bucket policy management (S3 API reference: PutBucketPolicy / GetBu
 
   test(
     'another account can never read, replace or delete a bucket policy: 405 MethodNotAllowed even when both sides allow it',
-    { todo: 'finding 6: a user of another account with s3:* and a bucket policy granting its account can Get/Put/DeleteBucketPolicy on a foreign bucket; AWS answers 405 MethodNotAllowed' },
     () => {
       // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html (same text in GetBucketPolicy and
       // DeleteBucketPolicy): "If you have the correct permissions, but you're not using an identity that belongs to the
@@ -53,7 +51,6 @@ describe('S3 bucket policy management (S3 API reference: PutBucketPolicy / GetBu
   );
   test(
     'a caller of another account without any permission gets 403 AccessDenied, not 405 (405 is only for callers that have the permissions)',
-    { todo: 'finding 12: after the fix for finding 6 every foreign caller gets 405 MethodNotAllowed, even one with no permission at all; AWS answers 403 Access Denied first' },
     () => {
       // Same pages: "If you don't have PutBucketPolicy permissions, Amazon S3 returns a 403 Access Denied error. If you have
       // the correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3
@@ -99,7 +96,6 @@ describe('NotPrincipal (IAM User Guide: reference_policies_elements_notprincipal
 describe('policy simulator (IAM API reference: SimulateCustomPolicy)', () => {
   test(
     'ResourceOwner given as the documented account ARN (arn:aws:iam::ACCOUNT:root) of the caller account is a same-account simulation',
-    { todo: 'finding 8: SimulateCustomPolicy/SimulatePrincipalPolicy take ResourceOwner verbatim as an account id, so the documented ARN form makes every simulation cross-account (wrong implicitDeny)' },
     () => {
       // https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html — ResourceOwner: "An ARN
       // representing the AWS account ID … The ARN for an account uses the following syntax: arn:aws:iam::AWS-account-ID:root."
@@ -127,7 +123,6 @@ describe('policy simulator (IAM API reference: SimulateCustomPolicy)', () => {
 describe('MFA devices follow the user (IAM User Guide: id_credentials_mfa)', () => {
   test(
     'after UpdateUser renames a user, its MFA device still works for GetSessionToken and AssumeRole',
-    { todo: 'finding 9: the virtual MFA device remembers the old user name; after a rename GetSessionToken/AssumeRole with the right code fail with "MultiFactorAuthentication failed …"' },
     () => {
       // An MFA device is associated with the IAM user entity (ListMFADevices already shows it under the new name);
       // renaming does not detach it (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateUser.html lists what a
@@ -166,7 +161,6 @@ describe('EC2 with expired session credentials (reference §9.3 marks it ⚠)', 
 describe('ABAC with resource tags (IAM User Guide: tutorial_attribute-based-access-control)', () => {
   test(
     'sts:AssumeRole conditioned on iam:ResourceTag / aws:ResourceTag of the role matches the role tags',
-    { todo: 'finding 11: the role\'s tags never reach the request context (no aws:ResourceTag/* or iam:ResourceTag/*), so the IAM User Guide ABAC tutorial policy denies every role, including the matching one' },
     () => {
       // The tutorial's TutorialAssumeRole statement: Allow sts:AssumeRole on role/access-* with
       // StringEquals {"iam:ResourceTag/access-project": "${aws:PrincipalTag/access-project}"}.

@@ -120,7 +120,6 @@ describe('session and resource explanations', () => {
 
   test(
     'GetFederationToken without a session policy: the summary must say no session policy was passed (not that "the session policy" denies)',
-    { todo: 'finding 2: a federated user created without a session policy is explained as "the session policy of federated user … does not allow …" — there is no session policy at all' },
     () => {
       // Reference §3.3 / §4.2 step 6: "if you do not pass a policy, then the resulting federated user session has no permissions".
       const s = new Sim();

@@ -55,7 +55,6 @@ describe('round trip', () => {
 
   test(
     'toJSON is a pure read: an expired session answers ExpiredToken before and after saving (and after reload)',
-    { todo: 'finding 4: World.toJSON deletes sessions expired for more than a day from the live world, so the same credentials turn from ExpiredToken into InvalidClientTokenId just because the world was saved' },
     () => {
       // Reference §1.11: a session token past its Expiration answers ExpiredToken ("The security token included in the
       // request is expired"); STS tokens are self-describing, AWS keeps saying "expired", not "invalid", days later.

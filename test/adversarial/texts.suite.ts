@@ -205,7 +205,6 @@ describe('IAM entity errors (§5.7, §2.5, §5.4)', () => {
 
   test(
     'DeleteUser of a group member: "Cannot delete entity, must remove users from group first." (§2.5)',
-    { todo: 'finding 1: DeleteUser of a user still in a group answers "…must remove user from all groups first." instead of AWS\'s "…must remove users from group first."' },
     () => {
       // Reference §2.5 cites mozilla-services/userplex#17, a real DeleteUser response:
       // "aws: failed to delete aws user "bob": DeleteConflict: Cannot delete entity, must remove users from group first."
