@@ -1,8 +1,10 @@
 // Bundles src/cli.ts into dist/cli.js with esbuild: one file starts fast on Node 20
 // (see the README's notes on start-up). The AWS SDK stays external and is loaded lazily.
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
+// Start clean: chunk names carry content hashes, so old ones would pile up.
+rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 writeFileSync('dist/devtools-stub.mjs', 'export default {};\n');
 await build({
