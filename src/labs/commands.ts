@@ -35,6 +35,8 @@ export async function labsCommand(opts: { json?: boolean }): Promise<number> {
   const rows = labs.map((l) => {
     const p = store.get(l.id);
     const done = p ? l.steps.filter((s) => p.steps[s.id]?.passed_at || p.steps[s.id]?.skipped).length : 0;
+    const r = store.get(l.id, 'real');
+    const realDone = r ? l.steps.filter((s) => r.steps[s.id]?.passed_at || r.steps[s.id]?.skipped).length : 0;
     return {
       id: l.id,
       title: l.title,
@@ -43,6 +45,9 @@ export async function labsCommand(opts: { json?: boolean }): Promise<number> {
       minutes: l.minutes,
       steps: l.steps.length,
       progress: { started: !!p, done, total: l.steps.length, current: p ? p.current : null, finished: !!p && p.current === null },
+      backends: l.backends ?? ['sim'],
+      /** Progress on a real AWS account (a separate record), or null. */
+      real_progress: r ? { done: realDone, total: l.steps.length, current: r.current, finished: r.current === null, account_id: r.account_id ?? null } : null,
     };
   });
   if (opts.json) {
@@ -51,7 +56,8 @@ export async function labsCommand(opts: { json?: boolean }): Promise<number> {
     const w = Math.max(...rows.map((r) => r.id.length), 2);
     const lines = rows.map((r) => {
       const prog = r.progress.finished ? '✓ done' : r.progress.started ? `${r.progress.done}/${r.progress.total} done` : 'not started';
-      return `  ${r.id.padEnd(w)}  ${prog.padEnd(11)}  ${r.title}  (${r.steps} steps, ~${r.minutes} min, ${r.level})`;
+      const real = r.real_progress ? `; on AWS account ${r.real_progress.account_id ?? '?'}: ${r.real_progress.finished ? 'done' : `${r.real_progress.done}/${r.real_progress.total}`}` : '';
+      return `  ${r.id.padEnd(w)}  ${prog.padEnd(11)}  ${r.title}  (${r.steps} steps, ~${r.minutes} min, ${r.level}${r.backends.includes('real') ? '' : ', simulated account only'}${real})`;
     });
     process.stdout.write(`Labs:\n${lines.join('\n')}\n\nStart one with: iamlab start <lab>   or   iamlab shell --lab <lab>\n`);
   }
@@ -59,7 +65,19 @@ export async function labsCommand(opts: { json?: boolean }): Promise<number> {
   return 0;
 }
 
-export async function checkCommand(opts: { lab: string; json?: boolean; real?: boolean; profile?: string | undefined; region?: string | undefined }): Promise<number> {
+export async function checkCommand(opts: {
+  lab: string;
+  json?: boolean;
+  real?: boolean;
+  profile?: string | undefined;
+  /** The second account's profile, for two-account labs on a real account (--profile2). */
+  profile2?: string | undefined;
+  region?: string | undefined;
+  /** Tests: another home / labs folder / real backend options. */
+  home?: string | undefined;
+  labsDir?: string | undefined;
+  realBackendOptions?: import('../real/backend.js').RealBackendOptions | undefined;
+}): Promise<number> {
   let results: StepCheck[];
   let title: string;
   let started: boolean;
@@ -68,10 +86,10 @@ export async function checkCommand(opts: { lab: string; json?: boolean; real?: b
     // answers, step start marks and the shell's call log come from the learner's real-mode progress.
     try {
       const { checkReal } = await import('../real/checks.js');
-      const store = new ProgressStore();
+      const store = new ProgressStore(opts.home);
       for (const w of store.warnings) err(w);
-      const p = store.get(opts.lab);
-      const rp = p?.backend === 'real' ? p : undefined;
+      // the real-account record (labs-real.<id>), never the simulated account's
+      const rp = store.get(opts.lab, 'real');
       const answers: Record<string, { answer?: string; questions?: Record<string, string> }> = {};
       const marks: { lab?: EventMark; steps: Record<string, EventMark> } = { steps: {} };
       if (rp) {
@@ -85,12 +103,19 @@ export async function checkCommand(opts: { lab: string; json?: boolean; real?: b
       const events = join(store.labDir(opts.lab), 'real-events.jsonl');
       const report = await checkReal(opts.lab, {
         ...(opts.profile ? { profile: opts.profile } : {}),
+        ...(opts.profile2 ? { profile2: opts.profile2 } : {}),
         ...(opts.region ? { region: opts.region } : {}),
+        ...(opts.labsDir ? { labsDir: opts.labsDir } : {}),
+        ...(opts.realBackendOptions ? { backendOptions: opts.realBackendOptions } : {}),
         answers,
         marks,
         ...(existsSync(events) ? { events } : {}),
       });
       if (report.problem) err(report.problem);
+      const checked = Object.values(report.accounts)[0];
+      if (rp?.account_id && checked && checked !== rp.account_id) {
+        err(`your progress of ${opts.lab} on a real account was made in AWS account ${rp.account_id}, but this profile reads account ${checked}: the answers and step start times from it were used anyway`);
+      }
       results = report.steps;
       title = `${report.title} (AWS account ${Object.values(report.accounts).join(', ') || 'unknown'})`;
     } catch (e) {
@@ -101,9 +126,9 @@ export async function checkCommand(opts: { lab: string; json?: boolean; real?: b
     return printCheck(opts, results, title, '');
   }
   try {
-    const s = await openLab(opts.lab, { readOnly: true, realTime: false });
+    const s = await openLab(opts.lab, { readOnly: true, realTime: false, ...(opts.home ? { home: opts.home } : {}), ...(opts.labsDir ? { labsDir: opts.labsDir } : {}) });
     for (const w of s.warnings) err(w);
-    started = !!new ProgressStore().get(opts.lab);
+    started = !!new ProgressStore(opts.home).get(opts.lab);
     title = s.lab.title;
     results = await s.checkAll();
   } catch (e) {

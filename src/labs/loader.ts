@@ -11,6 +11,7 @@ import { parseDocument, LineCounter, isMap, isPair, isScalar, isSeq, type Docume
 import type { z } from 'zod';
 import { LabFileSchema, type Lab, type LabFile, type Step } from './schema.js';
 import type { CheckSpec } from '../checks/spec.js';
+import { checkAsksConsole } from './console-checks.js';
 import { checkKind, COMBINATOR_KINDS } from '../checks/kinds.js';
 import { TEMPLATE_VARS } from '../checks/template.js';
 import { parseScript, Incomplete } from '../shell/lexer.js';
@@ -344,6 +345,11 @@ function checkRules(lab: LabFile, file: string, where: Where, expectedId?: strin
     if (s.check) walkCheck(s.check, [...sp, 'check'], new Set());
     if (s.solution?.show === 'never' && (s.skip ?? 'allowed') === 'allowed') add([...sp, 'solution', 'show'], 'solution.show: never cannot go with skip: allowed (a skip runs and shows the solution); set skip: forbidden');
     if ((s.skip ?? 'allowed') === 'allowed' && kind !== 'read' && !s.solution) add(sp, `step '${s.id}' can be skipped but has no solution to run`, 'error', 'id');
+    // On a real account the console is the learner's browser, which iamlab cannot see: such a
+    // check is an error there (never pass, never fail), so the step can only be skipped.
+    if (real && s.skip === 'forbidden' && checkAsksConsole(s.check)) {
+      add([...sp, 'skip'], `step '${s.id}' checks the console, which iamlab cannot see on a real account, so there it can only be skipped: allow skip, or remove real from backends`);
+    }
     s.solution?.commands?.forEach((c, ci) => {
       const cmd = typeof c === 'string' ? c : c.run;
       templateVars(cmd, [...sp, 'solution', 'commands', ci], 'solution', captures);
@@ -390,10 +396,6 @@ function checkRules(lab: LabFile, file: string, where: Where, expectedId?: strin
     if (k === 'policy' && !body.name && !body.arn) add([...path, k], 'policy: needs name or arn');
     if (k === 'instance' && !body.name && !body.id) add([...path, k], 'instance: needs name or id');
     if ((k === 'attached' || k === 'inline') && ['user', 'role', 'group'].filter((x) => body[x] !== undefined).length !== 1) add([...path, k], `${k}: name exactly one of user, role, group`);
-    if (real) {
-      if (k === 'event' && !body.poll) add([...path, k], 'a real-account event check needs poll: {every, for} (CloudTrail delivers events minutes late)');
-      if (k === 'identity' && body.console) add([...path, k, 'console'], 'the console identity cannot be checked on a real account; remove real from backends or drop this leaf');
-    }
   }
 
   function principalOk(x: string, path: PropertyKey[]) {

@@ -42,9 +42,18 @@ export interface LabProgress {
   current: string | null;
   finished_at?: string;
   steps: Record<string, StepProgress>;
-  /** Values captured by solutions (e.g. an access key id), for later steps' solutions. Never secrets of real accounts. */
+  /** Values captured by solutions (e.g. an access key id), for later steps' solutions. Sim records only: real-account values stay in memory. */
   vars?: Record<string, string>;
+  /** Real-account records: the AWS account the lab runs in (its first account, 12 digits). The report reads it. */
+  account_id?: string;
+  /** Real-account records: every lab account key → the real account id (two-account labs). */
+  accounts?: Record<string, string>;
 }
+
+export type ProgressBackend = 'sim' | 'real';
+
+/** The config.json key of each backend's records: one record per lab and backend. */
+export const PROGRESS_KEYS: Record<ProgressBackend, string> = { sim: 'labs', real: 'labs-real' };
 
 /** Why a stored record is not a LabProgress, or undefined when it is one. */
 export function progressProblem(v: unknown): string | undefined {
@@ -58,6 +67,8 @@ export function progressProblem(v: unknown): string | undefined {
   if (!markOk(v.mark)) return 'mark: not a mark';
   if (v.finished_at !== undefined && !str(v.finished_at)) return 'finished_at: expected text';
   if (v.vars !== undefined && (!isObj(v.vars) || !Object.values(v.vars).every(str))) return 'vars: expected text values';
+  if (v.account_id !== undefined && !(str(v.account_id) && /^\d{12}$/.test(v.account_id as string))) return 'account_id: expected a 12-digit AWS account id';
+  if (v.accounts !== undefined && (!isObj(v.accounts) || !Object.values(v.accounts).every((a) => str(a) && /^\d{12}$/.test(a as string)))) return 'accounts: expected 12-digit AWS account ids';
   if (!isObj(v.steps)) return 'steps: expected a mapping of step ids';
   for (const [id, st] of Object.entries(v.steps)) {
     if (!isObj(st)) return `steps.${id}: not a record`;
@@ -145,31 +156,40 @@ export class ProgressStore {
     return {};
   }
 
-  private labs(): Record<string, unknown> {
-    const v = this.data.labs;
+  private labs(backend: ProgressBackend = 'sim'): Record<string, unknown> {
+    const v = this.data[PROGRESS_KEYS[backend]];
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   }
 
-  /** The lab's record, or undefined. A record with the wrong shape is written aside and reported. */
-  get(labId: string): LabProgress | undefined {
-    const raw = this.labs()[labId];
+  /**
+   * The lab's record for a backend (default the simulated account), or undefined. Simulated
+   * records live under `labs.<id>`, real-account ones under `labs-real.<id>`. A record with the
+   * wrong shape is written aside and reported.
+   */
+  get(labId: string, backend: ProgressBackend = 'sim'): LabProgress | undefined {
+    let raw = this.labs(backend)[labId];
+    // Written before real records had their own key: a real record under labs.<id>.
+    const legacyReal = (x: unknown) => !!x && typeof x === 'object' && (x as { backend?: unknown }).backend === 'real';
+    if (backend === 'real' && raw === undefined && legacyReal(this.labs('sim')[labId])) raw = this.labs('sim')[labId];
+    if (backend === 'sim' && legacyReal(raw)) return undefined;
     if (raw === undefined) return undefined;
     const problem = progressProblem(raw);
     if (!problem) return structuredClone(raw) as LabProgress;
     const dir = join(this.home, 'labs', labId);
     mkdirSync(dir, { recursive: true });
-    const aside = join(dir, `progress.corrupt-${stamp(this.now())}.json`);
+    const aside = join(dir, `progress${backend === 'real' ? '-real' : ''}.corrupt-${stamp(this.now())}.json`);
     writeFileSync(aside, JSON.stringify(raw, null, 2) + '\n');
-    this.warnings.push(`The progress of lab ${labId} in ${this.path} was damaged (${problem}). It was kept as ${aside}; the lab's progress starts afresh.`);
-    this.delete(labId);
+    this.warnings.push(`The ${backend === 'real' ? 'real-account ' : ''}progress of lab ${labId} in ${this.path} was damaged (${problem}). It was kept as ${aside}; the lab's progress starts afresh.`);
+    this.delete(labId, backend);
     return undefined;
   }
 
-  private write(labs: Record<string, unknown>): void {
-    this.data = { ...this.data, labs };
+  private write(backend: ProgressBackend, labs: Record<string, unknown>): void {
+    const key = PROGRESS_KEYS[backend];
+    this.data = { ...this.data, [key]: labs };
     if (ConfClass) {
       this.conf ??= new ConfClass<Record<string, unknown>>({ projectName: 'iamlab', projectSuffix: '', cwd: this.home, configName: 'config', accessPropertiesByDotNotation: false });
-      this.conf.set('labs', labs);
+      this.conf.set(key, labs);
       return;
     }
     // conf not loaded (a synchronous caller): write the same file the way conf does, atomically.
@@ -179,25 +199,52 @@ export class ProgressStore {
     renameSync(tmp, this.path);
   }
 
+  /** Stores the record under its own backend's key (p.backend). */
   set(labId: string, p: LabProgress): void {
-    this.write({ ...this.labs(), [labId]: p });
-  }
-
-  delete(labId: string): void {
-    if (!(labId in this.labs())) return;
-    const labs = { ...this.labs() };
-    delete labs[labId];
-    this.write(labs);
-  }
-
-  /** Every lab's record (damaged ones are moved aside as in get). */
-  all(): Record<string, LabProgress> {
-    const out: Record<string, LabProgress> = {};
-    for (const id of Object.keys(this.labs())) {
-      const p = this.get(id);
-      if (p) out[id] = p;
+    const backend: ProgressBackend = p.backend === 'real' ? 'real' : 'sim';
+    if (backend === 'real') {
+      // a real record left under labs.<id> by an older build moves to labs-real.<id>
+      const sim = this.labs('sim');
+      const old = sim[labId];
+      if (old && typeof old === 'object' && (old as { backend?: unknown }).backend === 'real') {
+        const rest = { ...sim };
+        delete rest[labId];
+        this.write('sim', rest);
+      }
     }
-    return out;
+    this.write(backend, { ...this.labs(backend), [labId]: p });
+  }
+
+  delete(labId: string, backend: ProgressBackend = 'sim'): void {
+    if (!(labId in this.labs(backend))) return;
+    const labs = { ...this.labs(backend) };
+    delete labs[labId];
+    this.write(backend, labs);
+  }
+
+  /**
+   * Every lab's record (damaged ones are moved aside as in get). With a backend: that backend's
+   * records. Without: one record per lab — the simulated one, or the real-account one for a lab
+   * done only on a real account (what a report of "the labs I did" wants). Use all('sim') and
+   * all('real') to see both for a lab done both ways.
+   */
+  all(backend?: ProgressBackend): Record<string, LabProgress> {
+    const out: Record<string, LabProgress> = {};
+    const of = (b: ProgressBackend) => {
+      const r: Record<string, LabProgress> = {};
+      const ids = new Set(Object.keys(this.labs(b)));
+      if (b === 'real') for (const [id, v] of Object.entries(this.labs('sim'))) if (v && typeof v === 'object' && (v as { backend?: unknown }).backend === 'real') ids.add(id);
+      for (const id of ids) {
+        const p = this.get(id, b);
+        if (p) r[id] = p;
+      }
+      return r;
+    };
+    if (backend) return of(backend);
+    const real = of('real');
+    const sim = of('sim');
+    for (const [id, p] of Object.entries(real)) if (!sim[id]) out[id] = p;
+    return Object.assign(out, sim);
   }
 
   /** Folder of a lab's files (world.json, shell.json, workspace/). */
@@ -206,11 +253,14 @@ export class ProgressStore {
   }
 }
 
-/** Per lab: steps passed (not counting skips), steps skipped, total steps recorded, current step — for pickers and catalogs. */
-export function progressSummary(home: string | undefined = homeFromEnv()): Record<string, { passed: number; skipped: number; total: number; current: string | null; finished: boolean }> {
+/** Per lab (one backend's records, default the simulated account's): steps passed (not counting skips), steps skipped, total steps recorded, current step — for pickers and catalogs. */
+export function progressSummary(
+  home: string | undefined = homeFromEnv(),
+  backend: ProgressBackend = 'sim',
+): Record<string, { passed: number; skipped: number; total: number; current: string | null; finished: boolean }> {
   const store = new ProgressStore(home);
   const out: Record<string, { passed: number; skipped: number; total: number; current: string | null; finished: boolean }> = {};
-  for (const [id, p] of Object.entries(store.all())) {
+  for (const [id, p] of Object.entries(store.all(backend))) {
     const steps = Object.values(p.steps);
     out[id] = {
       passed: steps.filter((s) => s.passed_at && !s.skipped).length,

@@ -1,23 +1,34 @@
 // A lab in progress: its world, the shell on it, progress, and the step rules. The shell
 // (`iamlab shell --lab`), the app, `iamlab check` and `iamlab serve` all open a lab through
 // openLab(), so they share one world: <home>/labs/<id>/world.json, shell.json and workspace/.
+//
+// The same session runs a lab on a real AWS account (backend: 'real'): the world is the account,
+// set up by src/real/lab-session.ts; the shell is a RealShellSession; the checks a RealCheckBackend
+// (console-only leaves turned into errors by realModeSpec). Progress, hints, skips, answers and
+// the advance rules are this file's, for both. Real-account files: <home>/labs/<id>/real-shell.json
+// (no secrets), real-events.jsonl (the shell's calls), real-workspace/; progress under the conf key
+// labs-real.<id> (with account_id), apart from the simulated account's labs.<id>.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimBackend, World, WorldSnapshotError, loadWorldFile, saveWorldFile } from '../sim/index.js';
 import type { ShellSession, ShellResult, ShellState, ShellOptions } from '../shell/index.js';
 import { defaultLabsDir } from './lab-files.js';
 import { loadLabCached } from './lab-cache.js';
+import { checkAsksConsole } from './console-checks.js';
 import type { Lab, Step, Hint, Solution } from './schema.js';
 import { ProgressStore, emptyStep, moveAside, type LabProgress, type StepProgress } from './progress.js';
 import { buildWorld, labAccounts, type ShellStartState } from './world-build.js';
 import { SimCheckBackend } from '../checks/sim-backend.js';
-import { checkStepSpec, type StepCheck } from '../checks/step.js';
+import { checkStepSpec, stepCheckSpec, type StepCheck, type StepLike } from '../checks/step.js';
 import type { CheckBackend, EventMark } from '../checks/types.js';
 import type { CheckContext } from '../checks/evaluate.js';
 import { evaluateCheck } from '../checks/evaluate.js';
 import { runSolution, solutionVars } from './solution.js';
 import { fillTemplate } from '../checks/template.js';
 import { registerLabCommands } from './shell-commands.js';
+import type { RealBackend, RealBackendOptions, WriteConfirmation } from '../real/backend.js';
+import type { RealCheckBackend } from '../real/checks.js';
+import type { RealLabParts } from '../real/lab-session.js';
 
 export interface OpenLabOptions {
   /** Default: $IAMLAB_HOME, else conf's config directory. */
@@ -38,7 +49,39 @@ export interface OpenLabOptions {
   interactiveEditor?: boolean;
   columns?: number;
   color?: boolean;
+  /** Answers the shell's questions (MFA codes, aws configure) and, on a real account, the write confirmation. */
   prompt?: ShellOptions['prompt'];
+  /** 'sim' (default): the lab's simulated account. 'real': the AWS account of `profile` (the lab file must list real in backends). */
+  backend?: 'sim' | 'real';
+  /** Real account: the profile the learner works as (default: the standard chain's). */
+  profile?: string;
+  /** Real account: the default region. */
+  region?: string;
+  /** Real account: the second account's profile, for labs with two accounts (cross-account-cli). */
+  profile2?: string;
+  /**
+   * Real account: asked once per account before the first write (setup creates the lab's users,
+   * roles and policies when the lab opens). Default: a y/N question through `prompt`; without
+   * either, nothing is asked.
+   */
+  confirmWrite?: (w: WriteConfirmation) => Promise<boolean>;
+  /** Real account, tests: extra options for the AWS backends (env with AWS_ENDPOINT_URL, retry). */
+  realBackendOptions?: RealBackendOptions;
+}
+
+/** What a session on a real account knows about it (no secrets): for banners and the app. */
+export interface RealLabInfo {
+  /** Lab account key → the real account id. */
+  accounts: Record<string, string>;
+  /** Who the learner is in the first account. */
+  callerArn?: string;
+  profile?: string;
+  profile2?: string;
+  region?: string;
+  /** What opening the lab did in the account(s). */
+  created: string[];
+  kept: string[];
+  skipped: string[];
 }
 
 export interface LabRunResult extends ShellResult {
@@ -79,9 +122,18 @@ function atomicWrite(path: string, text: string): void {
 
 type ShellCtor = new (o: ShellOptions) => ShellSession;
 
+interface RealInit {
+  parts: RealLabParts;
+  /** realStep() of src/real/lab-session.ts: the step as real mode checks it. */
+  prepare: <T extends StepLike>(step: T) => T;
+  /** The saved shell state's problems, found before the parts were built. */
+  warnings: string[];
+}
+
 export async function openLab(labId: string, opts: OpenLabOptions = {}): Promise<LabSession> {
   const store = new ProgressStore(opts.home, opts.now);
   const lab = await loadLabCached(labId, { labsDir: opts.labsDir ?? defaultLabsDir(), cacheDir: join(store.home, 'cache', 'labs') });
+  if (opts.backend === 'real') return openRealLabSession(lab, store, opts);
   // A read-only session (iamlab check) needs neither the shell's command machinery nor conf.
   let Shell: ShellCtor | undefined;
   if (!opts.readOnly) {
@@ -91,35 +143,205 @@ export async function openLab(labId: string, opts: OpenLabOptions = {}): Promise
   return new LabSession(lab, store, opts, Shell);
 }
 
+/** The real-account files of a lab (beside the simulated account's). */
+function realPaths(dir: string): { shell: string; workspace: string; events: string } {
+  return { shell: join(dir, 'real-shell.json'), workspace: join(dir, 'real-workspace'), events: join(dir, 'real-events.jsonl') };
+}
+
+async function openRealLabSession(lab: Lab, store: ProgressStore, opts: OpenLabOptions): Promise<LabSession> {
+  const backends = lab.backends ?? ['sim'];
+  if (!backends.includes('real')) {
+    throw new LabNotReadyError(`Lab ${lab.id} runs on the simulated account only (its lab file lists backends: ${backends.join(', ')}). Do it there: iamlab start ${lab.id} (without --real).`);
+  }
+  if (opts.readOnly) throw new LabNotReadyError(`a lab on a real account is checked read-only with \`iamlab check ${lab.id} --real\`, not by opening it`);
+  const real = await import('../real/lab-session.js');
+  const problem = real.realAccountsProblem(lab, opts.profile2);
+  if (problem) throw new LabNotReadyError(problem);
+  await ProgressStore.ready();
+  const dir = store.labDir(lab.id);
+  const rp = realPaths(dir);
+  if (opts.fresh) {
+    // Progress, the shell state and the call log go; what the lab created in the account stays
+    // (iamlab cleanup <lab> --real removes it).
+    for (const p of [rp.shell, rp.events]) rmSync(p, { force: true });
+    rmSync(rp.workspace, { recursive: true, force: true });
+    store.delete(lab.id, 'real');
+  }
+  const warnings: string[] = [];
+  let state: ShellState | undefined;
+  if (existsSync(rp.shell)) {
+    try {
+      const v = JSON.parse(readFileSync(rp.shell, 'utf8')) as ShellState;
+      if (!v || typeof v !== 'object' || typeof v.env !== 'object' || !Array.isArray(v.history) || typeof v.console !== 'object') throw new Error('not a shell state');
+      state = v;
+    } catch (e) {
+      const aside = moveAside(rp.shell, (opts.now ?? (() => new Date()))());
+      warnings.push(`The shell state of lab ${lab.id} on your AWS account (${rp.shell}) was damaged (${(e as Error).message}) and was kept as ${aside}; exported variables and history start afresh. Your progress is kept.`);
+    }
+  }
+  const confirmWrite =
+    opts.confirmWrite ??
+    (opts.prompt
+      ? async (w: WriteConfirmation) =>
+          /^y(es)?$/i.test(
+            (
+              (await opts.prompt!(
+                `Lab ${lab.id} creates and changes IAM resources in AWS account ${w.accountId} as ${w.arn} (first ${w.operation} in ${w.region}); everything it creates is tagged iamlab:lab=${lab.id}. Go ahead? [y/N] `,
+              )) ?? ''
+            ).trim(),
+          )
+      : undefined);
+  const parts = await real.openRealLabParts(lab, {
+    dir,
+    workspaceDir: rp.workspace,
+    ...(state ? { state } : {}),
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.region ? { region: opts.region } : {}),
+    ...(opts.profile2 ? { profile2: opts.profile2 } : {}),
+    ...(confirmWrite ? { confirmWrite } : {}),
+    ...(opts.prompt ? { prompt: opts.prompt } : {}),
+    ...(opts.realBackendOptions ? { backendOptions: opts.realBackendOptions } : {}),
+    interactiveEditor: opts.interactiveEditor ?? false,
+    ...(opts.columns ? { columns: opts.columns } : {}),
+    ...(opts.color !== undefined ? { color: opts.color } : {}),
+  });
+  try {
+    return new LabSession(localizeLab(lab, parts.accounts), store, opts, undefined, { parts, prepare: real.realStep, warnings });
+  } catch (e) {
+    await parts.close();
+    throw e;
+  }
+}
+
+const SKIP_KEYS = new Set(['check', 'when', 'accept', 'world']);
+
+/** Every text of a lab (not its checks) with fn applied. */
+function mapTexts<T>(v: T, fn: (s: string) => string): T {
+  if (typeof v === 'string') return fn(v) as T;
+  if (Array.isArray(v)) return v.map((x) => mapTexts(x, fn)) as T;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = SKIP_KEYS.has(k) ? x : mapTexts(x, fn);
+    return out as T;
+  }
+  return v;
+}
+
+/**
+ * The lab as the learner reads it on a real account: the lab's own account ids in texts, hints and
+ * solutions become the real ones (checks use {account.KEY} and are left alone).
+ */
+export function localizeLab(lab: Lab, accounts: Record<string, string>): Lab {
+  const map = new Map<string, string>();
+  for (const [k, a] of Object.entries(lab.world.accounts)) {
+    const to = accounts[k];
+    if (to && to !== a.id) map.set(a.id, to);
+  }
+  if (!map.size) return lab;
+  const re = new RegExp(`(?<!\\d)(${[...map.keys()].join('|')})(?!\\d)`, 'g');
+  const fn = (s: string) => s.replace(re, (m) => map.get(m) ?? m);
+  return {
+    ...lab,
+    title: fn(lab.title),
+    summary: fn(lab.summary),
+    steps: lab.steps.map((st) => mapTexts(st, fn)),
+    ...(lab.finish ? { finish: mapTexts(lab.finish, fn) } : {}),
+  };
+}
+
+const CONSOLE_LINE = /^\s*console(\s|$)/;
+
+/** A history line without the password it may carry (console passwords of real IAM users never go to disk). */
+function scrubPasswords(line: string): string {
+  return line.replace(/(--(?:new-|old-)?password)(=|\s+)("[^"]*"|'[^']*'|\S+)/g, '$1$2<redacted>');
+}
+
 export class LabSession {
   readonly lab: Lab;
-  world!: World;
-  backend!: SimBackend;
-  checks!: SimCheckBackend;
+  /** Where the lab runs: the simulated account, or a real AWS account. */
+  readonly kind: 'sim' | 'real';
+  private simWorld: World | undefined;
+  /** The Backend the shell calls: SimBackend over the world, or the learner's RealBackend (kind 'real'). */
+  backend!: SimBackend | RealBackend;
+  /** What checks read: SimCheckBackend, or RealCheckBackend (read-only, re-read for every check). */
+  checks!: SimCheckBackend | RealCheckBackend;
   private shellSession: ShellSession | undefined;
-  /** The shell state (live; what the shell reads and writes). */
+  /** The shell state (live; what the shell reads and writes). On a real account it holds secrets in memory: save() writes a secret-free copy. */
   shellState!: ShellState;
   progress: LabProgress;
   readonly warnings: string[];
-  readonly paths: { home: string; dir: string; world: string; shell: string; workspace: string };
+  /** On a real account: world is '' (there is no world file), shell = real-shell.json, workspace = real-workspace/, events = real-events.jsonl. */
+  readonly paths: { home: string; dir: string; world: string; shell: string; workspace: string; events?: string };
   readonly accounts: Record<string, string>;
+  /** Set on a real account. */
+  readonly real: RealLabInfo | undefined;
   /** The last check of each step in this session (for hints chosen by a diagnosis). */
   readonly lastChecks = new Map<string, StepCheck>();
   private readonly now: () => Date;
   private worldStamp = '';
   private readonly opts: OpenLabOptions;
+  private readonly realInit: RealInit | undefined;
+  private readonly realSteps = new Map<string, StepLike>();
+  /** Real account: values solutions capture (keys, secrets) stay in memory, never in progress. */
+  private readonly memVars: Record<string, string> = {};
+  private closed = false;
 
   constructor(
     lab: Lab,
     private readonly store: ProgressStore,
     opts: OpenLabOptions = {},
     private readonly Shell?: ShellCtor,
+    real?: RealInit,
   ) {
     this.lab = lab;
     this.opts = opts;
+    this.kind = real ? 'real' : 'sim';
+    this.realInit = real;
     this.now = opts.now ?? (() => new Date());
     this.warnings = [...store.warnings];
     const dir = store.labDir(lab.id);
+
+    if (real) {
+      const rp = realPaths(dir);
+      this.paths = { home: store.home, dir, world: '', shell: rp.shell, workspace: rp.workspace, events: rp.events };
+      const { parts } = real;
+      this.accounts = { ...parts.accounts };
+      this.real = {
+        accounts: { ...parts.accounts },
+        ...(parts.callerArn ? { callerArn: parts.callerArn } : {}),
+        ...(opts.profile ? { profile: opts.profile } : {}),
+        ...(opts.profile2 ? { profile2: opts.profile2 } : {}),
+        ...(opts.region ? { region: opts.region } : {}),
+        ...parts.setup,
+      };
+      this.backend = parts.backend;
+      this.checks = parts.checks;
+      this.shellSession = parts.shell;
+      this.shellState = parts.shell.state;
+      registerLabCommands(this);
+      for (const w of real.warnings) this.warnings.push(w);
+      const mainKey = Object.keys(lab.world.accounts)[0]!;
+      const accountId = this.accounts[mainKey]!;
+      let progress = store.get(lab.id, 'real');
+      if (progress?.account_id && progress.account_id !== accountId) {
+        // Progress made in another account says nothing about this one: keep it aside, start afresh.
+        mkdirSync(dir, { recursive: true });
+        const aside = join(dir, `progress-real.${progress.account_id}.${this.now().toISOString().replace(/[:.]/g, '-')}.json`);
+        writeFileSync(aside, JSON.stringify(progress, null, 2) + '\n', { mode: 0o600 });
+        this.warnings.push(`Your progress of lab ${lab.id} on a real account was made in AWS account ${progress.account_id}; this profile is account ${accountId}. That progress was kept as ${aside}, and the lab starts afresh in ${accountId}.`);
+        progress = undefined;
+      }
+      this.warnings.push(...store.warnings.filter((w) => !this.warnings.includes(w)));
+      progress = this.initProgress(progress, false);
+      progress.account_id = accountId;
+      progress.accounts = { ...this.accounts };
+      delete progress.vars;
+      this.progress = progress;
+      this.save();
+      return;
+    }
+
+    this.real = undefined;
     this.paths = { home: store.home, dir, world: join(dir, 'world.json'), shell: join(dir, 'shell.json'), workspace: join(dir, 'workspace') };
     this.accounts = labAccounts(lab.world);
 
@@ -130,32 +352,73 @@ export class LabSession {
       store.delete(lab.id);
     }
 
-    let progress = opts.fresh ? undefined : store.get(lab.id);
+    const stored = opts.fresh ? undefined : store.get(lab.id);
     this.warnings.push(...store.warnings.filter((w) => !this.warnings.includes(w)));
-    const { world, shell, rebuilt } = this.loadOrBuild(progress !== undefined);
+    const { world, shell, rebuilt } = this.loadOrBuild(stored !== undefined);
     this.attach(world, shell);
+    this.progress = this.initProgress(stored, rebuilt);
+    if (!opts.readOnly) this.save();
+  }
+
+  /** A new progress record (none stored, or the world was rebuilt), or the stored one brought up to the lab's current version. */
+  private initProgress(progress: LabProgress | undefined, rebuilt: boolean): LabProgress {
+    const lab = this.lab;
     if (!progress || rebuilt) {
       const first = lab.steps[0]!;
       const mark = this.checks.mark();
-      progress = {
+      return {
         id: lab.id,
         version: lab.version,
         contentHash: lab.contentHash,
-        backend: 'sim',
+        backend: this.kind,
         started_at: this.now().toISOString(),
         mark,
         current: first.id,
         steps: { [first.id]: { ...emptyStep(), started_at: this.now().toISOString(), mark } },
-        ...(progress?.vars ? { vars: progress.vars } : {}),
+        ...(progress?.vars && this.kind === 'sim' ? { vars: progress.vars } : {}),
       };
-    } else if (progress.contentHash !== lab.contentHash) {
-      this.warnings.push(`Lab ${lab.id} was updated (version ${progress.version} → ${lab.version}) since you started it; your progress was kept and every step is checked again.`);
+    }
+    if (progress.contentHash !== lab.contentHash) {
+      const change = progress.version === lab.version ? `its file changed since you started it (version ${lab.version})` : `it was updated (version ${progress.version} → ${lab.version}) since you started it`;
+      this.warnings.push(`Lab ${lab.id}: ${change}; your progress was kept and every step is checked again.`);
       progress.version = lab.version;
       progress.contentHash = lab.contentHash;
-      if (progress.current && !lab.steps.some((s) => s.id === progress!.current)) progress.current = this.firstOpenStep(progress);
+      if (progress.current && !lab.steps.some((s) => s.id === progress.current)) progress.current = this.firstOpenStep(progress);
     }
-    this.progress = progress;
-    if (!opts.readOnly) this.save();
+    return progress;
+  }
+
+  /** The simulated account (not on a real account: there the account is AWS's). */
+  get world(): World {
+    if (!this.simWorld) throw new LabNotReadyError(`lab ${this.lab.id} runs on a real AWS account (${Object.values(this.accounts).join(', ')}): it has no simulated world`);
+    return this.simWorld;
+  }
+
+  /** The backend's clock: the simulated world's, or the wall clock on a real account. */
+  clock(): Date {
+    return this.simWorld ? this.simWorld.clock.now() : new Date();
+  }
+
+  /**
+   * {now} for solutions and hints. {now} is written to the second; on a real account, where no
+   * step `clock` moves time on, it is the next whole second, so a cut-off "before {now}" (revoke
+   * older sessions) covers a session issued earlier in this same second.
+   */
+  private solutionNow(): Date {
+    if (this.simWorld) return this.simWorld.clock.now();
+    return new Date(Math.ceil(Date.now() / 1000) * 1000);
+  }
+
+  /**
+   * Ends the session: saves, and on a real account deletes the access keys opening the lab made
+   * for lab users (their secrets lived only in this session) and closes the AWS clients. Returns
+   * problems to show (a key that could not be deleted). Safe to call twice.
+   */
+  async close(): Promise<string[]> {
+    if (this.closed) return [];
+    this.closed = true;
+    if (!this.opts.readOnly) this.save();
+    return this.realInit ? this.realInit.parts.close() : [];
   }
 
   // ---------------------------------------------------------------- world and shell
@@ -196,7 +459,7 @@ export class LabSession {
   }
 
   private attach(world: World, state: ShellStartState | ShellState): void {
-    this.world = world;
+    this.simWorld = world;
     this.backend = new SimBackend(world);
     const st = state as ShellState;
     st.history ??= [];
@@ -241,8 +504,10 @@ export class LabSession {
   /**
    * Pick up changes another process (iamlab serve, a second shell) saved since we loaded:
    * reloads world.json and shell.json when they changed on disk. Returns true when it reloaded.
+   * (A real account has no world file: nothing to reload.)
    */
   sync(): boolean {
+    if (this.kind === 'real') return false;
     const stamp = this.stampOf(this.paths.world);
     if (!stamp || stamp === this.worldStamp) return false;
     try {
@@ -254,7 +519,7 @@ export class LabSession {
         /* keep ours */
       }
       this.attach(world, state);
-      const p = this.store.get(this.lab.id);
+      const p = this.store.get(this.lab.id, this.kind);
       if (p) this.progress = p;
       return true;
     } catch {
@@ -262,10 +527,17 @@ export class LabSession {
     }
   }
 
-  /** Writes world.json, shell.json and the progress record. */
+  /** Writes world.json, shell.json and the progress record (real account: real-shell.json without secrets, and the progress). */
   save(): void {
     if (this.opts.readOnly) return;
     mkdirSync(this.paths.dir, { recursive: true });
+    if (this.realInit) {
+      const st = this.realInit.parts.shell.persistableState();
+      st.history = st.history.map(scrubPasswords);
+      atomicWrite(this.paths.shell, JSON.stringify(st, null, 2) + '\n');
+      this.store.set(this.lab.id, this.progress);
+      return;
+    }
     saveWorldFile(this.paths.world, this.world);
     atomicWrite(this.paths.shell, JSON.stringify(this.shellState, null, 2) + '\n');
     this.store.set(this.lab.id, this.progress);
@@ -324,11 +596,33 @@ export class LabSession {
     };
   }
 
-  /** Check one step now (default: the current one). A `fail` counts as an attempt when countAttempt (default true). */
-  async checkStep(id?: string, opts: { countAttempt?: boolean } = {}): Promise<StepCheck> {
+  /** The step as this backend checks it (real account: console-only leaves become console questions). */
+  private checkedStep(step: Step): StepLike {
+    if (!this.realInit) return step as StepLike;
+    let s = this.realSteps.get(step.id);
+    if (!s) this.realSteps.set(step.id, (s = this.realInit.prepare(step as StepLike)));
+    return s;
+  }
+
+  /** Real account: read the account afresh (once per check run). */
+  private async reread(): Promise<void> {
+    if (this.realInit) await this.realInit.parts.checks.begin();
+  }
+
+  /** On a real account, a step whose check asks about the console: it can only be skipped there. */
+  consoleStep(id: string): boolean {
+    return this.kind === 'real' && checkAsksConsole(stepCheckSpec(this.checkedStep(this.step(id))));
+  }
+
+  /**
+   * Check one step now (default: the current one). A `fail` counts as an attempt when countAttempt
+   * (default true). On a real account the account is read afresh first unless reread is false.
+   */
+  async checkStep(id?: string, opts: { countAttempt?: boolean; reread?: boolean } = {}): Promise<StepCheck> {
     const step = id ? this.step(id) : this.currentStep();
     if (!step) throw new LabNotReadyError(`every step of ${this.lab.id} is done — nothing to check (use \`lab status\`, or \`iamlab reset ${this.lab.id}\` to start again)`);
-    const res = await checkStepSpec(step as never, this.checks, this.contextFor(step));
+    if (opts.reread ?? true) await this.reread();
+    const res = await checkStepSpec(this.checkedStep(step), this.checks, this.contextFor(step));
     this.lastChecks.set(step.id, res);
     const sp = this.sp(step.id);
     if (res.status === 'fail' && (opts.countAttempt ?? true)) sp.attempts++;
@@ -339,8 +633,9 @@ export class LabSession {
   /** Every step, recomputed from the world; attempts are not counted. */
   async checkAll(): Promise<StepCheck[]> {
     const out: StepCheck[] = [];
+    await this.reread();
     for (const s of this.lab.steps) {
-      const res = await checkStepSpec(s as never, this.checks, this.contextFor(s));
+      const res = await checkStepSpec(this.checkedStep(s), this.checks, this.contextFor(s));
       this.lastChecks.set(s.id, res);
       out.push(res);
     }
@@ -349,7 +644,8 @@ export class LabSession {
 
   private begin(id: string): void {
     const step = this.step(id);
-    if (step.clock) this.world.clock.advance(parseClock(step.clock));
+    // (a real account's clock is the wall clock: a step's `clock` is the time the learner takes)
+    if (step.clock && this.simWorld) this.simWorld.clock.advance(parseClock(step.clock));
     const sp = this.sp(id);
     sp.started_at = this.now().toISOString();
     sp.mark = this.checks.mark();
@@ -363,7 +659,10 @@ export class LabSession {
     const sp = this.sp(cur.id);
     if (!sp.skipped) {
       const res = await this.checkStep(cur.id, { countAttempt: false });
-      if (!res.passed) return { ok: false, reason: `step "${cur.title}" has not passed yet: ${res.message} (use \`lab skip\` to skip it)` };
+      if (!res.passed) {
+        if (res.status === 'error' && this.consoleStep(cur.id)) return { ok: false, reason: `step "${cur.title}" cannot be checked on a real account: ${res.message}. Use \`lab skip\` to move on.` };
+        return { ok: false, reason: `step "${cur.title}" has not passed yet: ${res.message} (use \`lab skip\` to skip it)` };
+      }
     }
     return { ok: true, ...this.moveOn(cur.id) };
   }
@@ -394,10 +693,19 @@ export class LabSession {
   /** Run one shell line, then check the current step; on pass record it and (by default) move on. */
   async run(line: string): Promise<LabRunResult> {
     this.sync();
+    const before = this.kind === 'real' ? this.shellStamp() : '';
     const r: LabRunResult = await this.shell.run(line);
-    if (this.progress.current && line.trim()) await this.autoCheck(r);
+    // On a real account a check reads the account (a few AWS calls): only after a line that called
+    // AWS or changed what the shell holds (exports, profiles, console state).
+    const worthChecking = this.kind === 'sim' || r.calls.length > 0 || this.shellStamp() !== before;
+    if (this.progress.current && line.trim() && worthChecking) await this.autoCheck(r);
     this.save();
     return r;
+  }
+
+  private shellStamp(): string {
+    const st = this.shellState;
+    return JSON.stringify([st.env, st.config, st.credentials, st.console]);
   }
 
   private async autoCheck(r: LabRunResult): Promise<void> {
@@ -405,7 +713,8 @@ export class LabSession {
     for (let guard = 0; guard < this.lab.steps.length; guard++) {
       const cur = this.currentStep();
       if (!cur || (cur.kind ?? 'task') !== 'task') break;
-      const res = await this.checkStep(cur.id, { countAttempt: false });
+      // one read of a real account serves the whole cascade: nothing changes between its checks
+      const res = await this.checkStep(cur.id, { countAttempt: false, reread: guard === 0 });
       r.step = res;
       if (!res.passed) break;
       passed.push(res);
@@ -440,7 +749,7 @@ export class LabSession {
     }
     sp.hints_shown.push(pick.id);
     this.save();
-    return { ok: true, hint: { ...pick, text: fillTemplate(pick.text, solutionVars(this.accounts, this.world.clock.now(), {})) }, index: hints.indexOf(pick) + 1, total: hints.length, stepId: step.id };
+    return { ok: true, hint: { ...pick, text: fillTemplate(pick.text, solutionVars(this.accounts, this.clock(), {})) }, index: hints.indexOf(pick) + 1, total: hints.length, stepId: step.id };
   }
 
   /**
@@ -501,7 +810,7 @@ export class LabSession {
     if (step.solution.show === 'after_pass' && !sp.passed_at) throw new LabNotReadyError('the solution of this step is shown after you pass it');
     sp.solution_viewed = true;
     this.save();
-    const v = solutionVars(this.accounts, this.world.clock.now(), {});
+    const v = solutionVars(this.accounts, this.clock(), {});
     delete (v as Record<string, string>).now;
     const fill = (s: string) => fillTemplate(s, v);
     return {
@@ -523,17 +832,27 @@ export class LabSession {
     if (this.progress.current !== step.id) throw new LabNotReadyError(`only the current step can be skipped (the current step is ${this.progress.current ?? 'none'})`);
     if (step.skip === 'forbidden') throw new LabNotReadyError(`step "${step.title}" cannot be skipped`);
     const sp = this.sp(step.id);
-    const sol = step.solution;
+    let sol = step.solution;
     let output = '';
     let ok = true;
+    const onConsole = this.consoleStep(step.id);
+    if (sol?.commands && this.kind === 'real') {
+      // The console is the learner's browser on a real account: its lines are not run here.
+      const cmd = (c: NonNullable<Solution['commands']>[number]) => (typeof c === 'string' ? c : c.run);
+      const browser = sol.commands.filter((c) => CONSOLE_LINE.test(cmd(c)));
+      if (browser.length) {
+        sol = { ...sol, commands: sol.commands.filter((c) => !CONSOLE_LINE.test(cmd(c))) };
+        output += browser.map((c) => `# not run on a real account (a browser action — do it in the AWS console if you like): ${cmd(c)}\n`).join('');
+      }
+    }
+    const vars = this.kind === 'real' ? this.memVars : (this.progress.vars ??= {});
     if (sol) {
-      this.progress.vars ??= {};
-      const run = await runSolution(sol, this.shell, { workspaceDir: this.paths.workspace, accounts: this.accounts, now: () => this.world.clock.now(), vars: this.progress.vars });
-      output = run.transcript;
+      const run = await runSolution(sol, this.shell, { workspaceDir: this.paths.workspace, accounts: this.accounts, now: () => this.solutionNow(), vars });
+      output += run.transcript;
       ok = run.ok;
       if (run.failed) output += `\nThe solution stopped: \`${run.failed.command}\` failed (exit ${run.failed.exitCode}). ${run.failed.stderr.trim()}\n`;
       if (sol.answers) {
-        const fill = (s: string) => fillTemplate(s, solutionVars(this.accounts, this.world.clock.now(), this.progress.vars ?? {}));
+        const fill = (s: string) => fillTemplate(s, solutionVars(this.accounts, this.solutionNow(), vars));
         if ((step.kind ?? 'task') === 'answer') sp.answer = fill(sol.answers.answer ?? '');
         else sp.answer = Object.fromEntries(Object.entries(sol.answers).map(([k, v]) => [k, fill(v)]));
       }
@@ -541,7 +860,9 @@ export class LabSession {
     sp.skipped = true;
     sp.solution_viewed = true;
     const check = await this.checkStep(step.id, { countAttempt: false });
-    const out: { ok: boolean; output: string; check: StepCheck; advancedTo?: string; finished?: boolean } = { ok: ok && check.passed, output, check };
+    // A console step on a real account cannot pass here; skipping it is all there is to do.
+    const settled = check.passed || (onConsole && check.status === 'error');
+    const out: { ok: boolean; output: string; check: StepCheck; advancedTo?: string; finished?: boolean } = { ok: ok && settled, output, check };
     const n = this.moveOn(step.id);
     if (n.step) out.advancedTo = n.step.id;
     else out.finished = true;

@@ -45,7 +45,7 @@ export function formatStatus(s: LabSession): string {
     const mark = x.state === 'passed' ? '✓ PASS   ' : x.state === 'skipped' ? '↷ SKIPPED' : x.state === 'current' ? '→ NOW    ' : '· TODO   ';
     lines.push(`  ${mark} ${String(i + 1).padStart(2)}. ${x.title}${x.attempts ? `  (${x.attempts} failed check${x.attempts === 1 ? '' : 's'})` : ''}`);
   });
-  if (st.finished) lines.push('', 'Every step is done. `iamlab check ' + st.lab.id + '` re-checks them all.');
+  if (st.finished) lines.push('', 'Every step is done. `iamlab check ' + st.lab.id + (s.kind === 'real' ? ' --real' : '') + '` re-checks them all.');
   else {
     const cur = s.currentStep();
     if (cur) lines.push('', `Current step: ${cur.title}. \`lab step\` shows its instructions.`);
@@ -60,6 +60,9 @@ function stepText(s: LabSession): string {
   const parts = [`Step ${i} of ${s.lab.steps.length}: ${cur.title}`, '', cur.text.trim()];
   if (cur.kind === 'answer' && cur.prompt) parts.push('', cur.prompt);
   if (cur.kind === 'quiz') for (const q of cur.questions ?? []) parts.push('', `[${q.id}] ${q.text.trim()}`);
+  if (s.consoleStep(cur.id)) {
+    parts.push('', 'On a real AWS account this step happens in the AWS console in your browser, which iamlab cannot see: do it there if you like, then `lab skip` to move on (the `console` commands above work on the simulated account only).');
+  }
   return parts.join('\n');
 }
 

@@ -11,6 +11,8 @@ export interface ShellCommandOptions {
   lab?: string | undefined;
   real?: boolean;
   profile?: string | undefined;
+  /** The second account's profile, for two-account labs on a real account (--profile2). */
+  profile2?: string | undefined;
   region?: string | undefined;
 }
 
@@ -21,6 +23,8 @@ interface Opened {
   save(): void;
   banner: string;
   warnings: string[];
+  /** Ends the session (a lab on a real account deletes the access keys it made for lab users); returns problems to show. */
+  close?(): Promise<string[]>;
 }
 
 /** Short label of an identity for the prompt: balu@089665204192, temp-user/balu@089665204192. */
@@ -43,17 +47,46 @@ async function open(opts: ShellCommandOptions, tty: boolean, prompt: PromptFn): 
   const columns = tty ? process.stdout.columns : undefined;
   const color = tty && !process.env.NO_COLOR;
   if (opts.lab) {
-    if (opts.real) return `iamlab: labs on a real account are opened by the tutor: iamlab start ${opts.lab} --real`;
     const labs = await import('../labs/index.js');
     let lab: Awaited<ReturnType<typeof labs.openLab>>;
     try {
-      lab = await labs.openLab(opts.lab, { interactiveEditor: tty, prompt, ...(columns ? { columns } : {}), color });
+      lab = await labs.openLab(opts.lab, {
+        interactiveEditor: tty,
+        prompt,
+        ...(columns ? { columns } : {}),
+        color,
+        ...(opts.real
+          ? {
+              backend: 'real' as const,
+              ...(opts.profile ? { profile: opts.profile } : {}),
+              ...(opts.region ? { region: opts.region } : {}),
+              ...(opts.profile2 ? { profile2: opts.profile2 } : {}),
+              // On a terminal the lab asks (through prompt) before the first write in each account.
+              // Lines from a pipe are the learner's script: say what is written where, and go on.
+              ...(tty
+                ? {}
+                : {
+                    confirmWrite: async (w: { accountId: string; arn: string; operation: string; region: string }) => {
+                      process.stderr.write(`iamlab: lab ${opts.lab} writes to AWS account ${w.accountId} as ${w.arn} (first ${w.operation} in ${w.region}); not asking, as the input is not a terminal.\n`);
+                      return true;
+                    },
+                  }),
+            }
+          : {}),
+      });
     } catch (e) {
       if (e instanceof labs.LabNotFoundError || e instanceof labs.LabLoadError || e instanceof labs.LabSetupError || e instanceof labs.LabNotReadyError) return `iamlab: ${e.message}`;
       throw e;
     }
     const cur = lab.currentStep();
     const idx = cur ? lab.lab.steps.findIndex((x) => x.id === cur.id) + 1 : 0;
+    const where = lab.real
+      ? `on AWS account ${Object.values(lab.real.accounts).join(' and ')}${lab.real.callerArn ? ` as ${lab.real.callerArn}` : ''}\n` +
+        (lab.real.created.length ? `Created for the lab (tagged iamlab:lab=${lab.lab.id}): ${lab.real.created.join('; ')}\n` : '') +
+        (lab.real.kept.length ? `Already there, kept as they are: ${lab.real.kept.join('; ')}\n` : '') +
+        (lab.real.skipped.length ? `Not done on a real account: ${lab.real.skipped.join('; ')}\n` : '') +
+        `Secrets show as ****…WXYZ (\`reveal\` shows the last output in full). Steps in the AWS console cannot be checked here: \`lab skip\` them. \`iamlab cleanup ${lab.lab.id} --real\` removes what the lab created.\n`
+      : '';
     return {
       session: () => lab.shell,
       run: async (line) => {
@@ -65,9 +98,11 @@ async function open(opts: ShellCommandOptions, tty: boolean, prompt: PromptFn): 
         return { stdout, stderr: r.stderr, exitCode: r.exitCode };
       },
       save: () => lab.save(),
+      close: () => lab.close(),
       warnings: lab.warnings,
       banner:
-        `iamlab shell — lab ${lab.lab.id}: ${lab.lab.title}\n` +
+        `iamlab shell — lab ${lab.lab.id}: ${lab.lab.title}${lab.real ? ' ' : '\n'}` +
+        where +
         (cur ? `Step ${idx} of ${lab.lab.steps.length}: ${cur.title}. \`lab step\` shows the instructions, \`lab status\` all steps, \`hint\` a hint.\n` : 'Every step is done. `lab status` lists them.\n') +
         'Type help for the commands, explain after a denied call, exit to leave.\n',
     };
@@ -190,6 +225,7 @@ async function batch(opts: ShellCommandOptions): Promise<number> {
     status = r.exitCode;
     o.save();
   }
+  for (const p of (await o.close?.()) ?? []) process.stderr.write(`iamlab: ${p}\n`);
   rl.close();
   return status;
 }
@@ -268,6 +304,7 @@ async function interactive(opts: ShellCommandOptions): Promise<number> {
       break;
     }
   }
+  for (const p of (await o.close?.()) ?? []) process.stderr.write(`iamlab: ${p}\n`);
   if (!closed) rl.close();
   process.stdout.write('\n');
   return status;

@@ -101,11 +101,18 @@ describe('lab format', () => {
     assert.equal(e.problems[0]!.line, lineOf(typo, '- consol sign-in'));
   });
 
-  it('a real-account lab needs poll on event checks and cannot check the console', () => {
-    const real = GOOD.replace('backends: [sim]', 'backends: [sim, real]');
-    const e = problems(real);
-    assert.match(e.message, /a real-account event check needs poll/);
-    assert.match(e.message, /the console identity cannot be checked on a real account/);
+  it('a real-account lab: a step that checks the console must allow skip (iamlab cannot see the browser, so there it can only be skipped)', () => {
+    assert.match(GOOD, /^backends: \[sim, real\]$/m);
+    assert.doesNotThrow(() => parseLab(GOOD, '/labs/x/lab.yaml'));
+    const forbidden = GOOD.replace('  - id: ec2-denied\n', '  - id: ec2-denied\n    skip: forbidden\n');
+    assert.notEqual(forbidden, GOOD);
+    const e = problems(forbidden);
+    assert.match(e.message, /step 'ec2-denied' checks the console, which iamlab cannot see on a real account, so there it can only be skipped: allow skip, or remove real from backends/);
+    assert.equal(e.problems[0]!.line, lineOf(forbidden, 'skip: forbidden'));
+    // the same step on a simulated-only lab is fine (the simulated console is checked)
+    assert.doesNotThrow(() => parseLab(forbidden.replace('backends: [sim, real]', 'backends: [sim]'), '/labs/x/lab.yaml'));
+    // a task step without console checks may forbid skipping on a real account
+    assert.doesNotThrow(() => parseLab(GOOD.replace('  - id: create-sts-user\n', '  - id: create-sts-user\n    skip: forbidden\n'), '/labs/x/lab.yaml'));
   });
 
   it('one broken lab does not stop the others from loading', () => {

@@ -1,0 +1,17 @@
+// Which checks ask about the console — the one thing a real account cannot show iamlab (the
+// console runs in the learner's browser). Used by the loader's rules and by lab sessions.
+import type { CheckSpec } from '../checks/spec.js';
+
+/**
+ * Does a check ask about the console (a console identity, or an event that must come from the
+ * console)? On a real account such a check is an error: iamlab cannot see the learner's browser.
+ */
+export function checkAsksConsole(spec: CheckSpec | undefined): boolean {
+  if (!spec) return false;
+  const s = spec as Record<string, unknown>;
+  for (const k of ['all', 'any'] as const) if (Array.isArray(s[k]) && (s[k] as CheckSpec[]).some(checkAsksConsole)) return true;
+  if (s.not && checkAsksConsole(s.not as CheckSpec)) return true;
+  if (s.count && (s.count as { of: CheckSpec[] }).of.some(checkAsksConsole)) return true;
+  if ((s.identity as { console?: unknown } | undefined)?.console) return true;
+  return (s.event as { via?: string } | undefined)?.via === 'console';
+}
