@@ -8,17 +8,24 @@
 //   is put back to the real secret it stands for;
 // - iamlab's notes under an error (expired credentials, throttling, no network) and client-side
 //   failures printed as the CLI prints its own errors, not as if AWS had answered;
-// - a state for disk without any secret; the link the real-mode checks read the shell through.
-import type { Credentials } from '../backend/types.js';
+// - a state for disk without any secret; the link the real-mode checks read the shell through;
+// - no secret reaches the workspace folder: a redirection (`> f.json`, `>> f`), a here-document
+//   (`cat > f <<EOF` with a pasted key), an s3 download, anything the shell writes there holds
+//   `****…WXYZ` in place of each secret; reading the file back in this shell gives the secrets
+//   back (in memory), so `jq -r .Credentials.SecretAccessKey creds.json` still works;
+// - who the shell runs as (the prompt, `whoami`, the app's header) is asked without a call the
+//   lab's checks could see (a recorded GetCallerIdentity would pass "run get-caller-identity as X").
+import type { CallRequest, CallResult, Credentials } from '../backend/types.js';
 import { ShellSession } from '../shell/session.js';
+import { Workspace } from '../shell/workspace.js';
 import type { ShellOptions, ShellResult, ShellState } from '../shell/types.js';
 import { CliError } from '../shell/aws/errors.js';
-import { effectiveProfile, resolveCredentials, type ConfigHost } from '../shell/aws/config.js';
+import { effectiveProfile, envCredentials, profileExists, profileValue, resolveCredentials, type ConfigHost } from '../shell/aws/config.js';
 import type { RealBackend } from './backend.js';
 import type { RealAwsError } from './errors.js';
 import type { RealShellLink } from './checks.js';
 import { describeProfileSource, loadRealProfiles, type RealProfiles } from './profiles.js';
-import { Redactor, persistableShellState } from './redact.js';
+import { Redactor, persistableShellState, redactSecret } from './redact.js';
 
 export interface RealShellOptions extends Omit<ShellOptions, 'backend' | 'world' | 'state'> {
   backend: RealBackend;
@@ -48,6 +55,77 @@ function chainOnly(p: RealProfiles, name: string): boolean {
   return Boolean(c.sso_session || c.sso_start_url || c.credential_process || c.web_identity_token_file || k.credential_process);
 }
 
+/**
+ * Secret values written next to the names that mark them (typed or pasted text the shell has not
+ * seen from AWS): `aws_secret_access_key = …`, `AWS_SESSION_TOKEN=…`, `"SecretAccessKey": "…"`,
+ * `SessionToken: …`. Only values that look like real secrets (16+ characters of the base64
+ * alphabet) count, so `$AWS_SECRET_ACCESS_KEY` or `YOUR_SECRET_HERE` stay as written.
+ */
+const NAMED_SECRET = /(?:aws_secret_access_key|aws_session_token|aws_security_token|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|AWS_SECURITY_TOKEN|SecretAccessKey|SessionToken)["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{16,})/g;
+
+/** Secret-looking values in text next to a secret's name. */
+export function namedSecrets(text: string): string[] {
+  return [...text.matchAll(NAMED_SECRET)].map((m) => m[1]!);
+}
+
+/** Replaces each occurrence of each secret (ASCII) in bytes that are not text. */
+function replaceBytes(data: Uint8Array, secrets: string[]): { data: Uint8Array; hidden: string[] } {
+  let buf = Buffer.from(data);
+  const hidden: string[] = [];
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+    const needle = Buffer.from(s, 'latin1');
+    let i = buf.indexOf(needle);
+    if (i < 0) continue;
+    hidden.push(s);
+    const with_ = Buffer.from(redactSecret(s), 'utf8');
+    const parts: Buffer[] = [];
+    let from = 0;
+    while (i >= 0) {
+      parts.push(buf.subarray(from, i), with_);
+      from = i + needle.length;
+      i = buf.indexOf(needle, from);
+    }
+    parts.push(buf.subarray(from));
+    buf = Buffer.concat(parts);
+  }
+  return { data: buf, hidden };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function asText(data: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the real shell's workspace asks of the shell: make text safe for disk, and put secrets back when it is read. */
+interface SecretGuard {
+  /** The text (or bytes) to write instead, and the secrets it hid. */
+  toDisk(name: string, data: string | Uint8Array): string | Uint8Array;
+  /** A file's bytes with `****…WXYZ` put back to the secrets this session knows. */
+  fromDisk(name: string, data: Buffer): Buffer;
+}
+
+/** The workspace of a real-account shell: never writes a secret the shell knows or sees named in the text. */
+class GuardedWorkspace extends Workspace {
+  constructor(
+    dir: string,
+    private readonly guard: SecretGuard,
+  ) {
+    super(dir);
+  }
+
+  override write(p: string, data: string | Uint8Array, append = false): void {
+    super.write(p, this.guard.toDisk(p, data), append);
+  }
+
+  override read(p: string): Buffer {
+    return this.guard.fromDisk(p, super.read(p));
+  }
+}
+
 export class RealShellSession extends ShellSession {
   readonly redactor = new Redactor();
   readonly realBackend: RealBackend;
@@ -55,6 +133,10 @@ export class RealShellSession extends ShellSession {
   private readonly redacting: boolean;
   /** In-memory credentials obtained from the chain for chain-only profiles, with their expiry. */
   private readonly chainCreds = new Map<string, { creds: Credentials; expiration?: Date }>();
+  /** Files of the running line that hold hidden secrets, and files read with secrets no longer known. */
+  private readonly diskNotes = { hidden: new Map<string, string[]>(), lost: new Map<string, string[]>() };
+  /** The long explanation of hidden secrets in files is given once per session. */
+  private diskExplained = false;
 
   constructor(opts: RealShellOptions) {
     const profiles = opts.profiles ?? loadRealProfiles(opts.backend.env);
@@ -93,6 +175,12 @@ export class RealShellSession extends ShellSession {
     this.realBackend = backend;
     this.profiles = profiles;
     this.redacting = opts.redact ?? true;
+    // The shell's one workspace object (redirections, here-documents, s3 cp, file:// reads) is
+    // replaced by one that keeps secrets off the disk.
+    (this as unknown as { workspace: Workspace }).workspace = new GuardedWorkspace(opts.workspaceDir, {
+      toDisk: (name, data) => this.toDisk(name, data),
+      fromDisk: (name, data) => this.fromDisk(name, data),
+    });
     this.registerCommand('reveal', 'reveal — print the last output again with secret keys and tokens in full (they are hidden as ****…WXYZ)', async () => {
       const full = this.redactor.lastRedacted();
       if (!full) return { stdout: '', stderr: 'iamlab: nothing was hidden in the last output.\n', exitCode: 1 };
@@ -106,6 +194,117 @@ export class RealShellSession extends ShellSession {
       if ('code' in who) return { stdout: '', stderr: `iamlab: ${who.message}${who.hint ? `\n${who.hint}` : ''}\n`, exitCode: 1 };
       return { stdout: `${who.arn}\naccount ${who.accountId} (credentials from ${r.source})\n`, stderr: '', exitCode: 0 };
     });
+  }
+
+  /** Every call of a line: its secrets are known before a redirection writes the output. */
+  override async call(req: CallRequest): Promise<CallResult> {
+    const r = await super.call(req);
+    if (r.ok) this.redactor.rememberOutput(r.output);
+    return r;
+  }
+
+  private toDisk(name: string, data: string | Uint8Array): string | Uint8Array {
+    if (!this.redacting) return data;
+    this.redactor.rememberState(this.state);
+    const text = typeof data === 'string' ? data : asText(data);
+    if (text === undefined) {
+      const r = replaceBytes(data as Uint8Array, this.redactor.secretsForScrubbing());
+      if (r.hidden.length) this.noteHidden(name, r.hidden);
+      return r.data;
+    }
+    for (const s of namedSecrets(text)) this.redactor.remember(s);
+    const hidden = this.redactor.secretsForScrubbing().filter((s) => text.includes(s));
+    if (!hidden.length) return data;
+    // apply() keeps the full text for `reveal`
+    const safe = this.redactor.apply(text);
+    this.noteHidden(name, hidden);
+    return typeof data === 'string' ? safe : Buffer.from(safe, 'utf8');
+  }
+
+  private noteHidden(name: string, secrets: string[]): void {
+    const shown = secrets.map(redactSecret);
+    const have = this.diskNotes.hidden.get(name) ?? [];
+    this.diskNotes.hidden.set(name, [...new Set([...have, ...shown])]);
+  }
+
+  private fromDisk(name: string, data: Buffer): Buffer {
+    if (!this.redacting || !data.includes('****')) return data;
+    const text = asText(data);
+    if (text === undefined) return data;
+    const x = this.redactor.expandRedacted(text);
+    if (x.unknown.length) this.diskNotes.lost.set(name, [...new Set([...(this.diskNotes.lost.get(name) ?? []), ...x.unknown])]);
+    return x.expanded ? Buffer.from(x.line, 'utf8') : data;
+  }
+
+  /** What the line's file writes and reads hid or could not restore, for stderr (then forgotten). */
+  private takeDiskNotes(): string {
+    let out = '';
+    const hidden = [...this.diskNotes.hidden.entries()];
+    if (hidden.length) {
+      const what = hidden.map(([f, v]) => `${f} holds ${v.join(', ')}`).join('; ');
+      if (!this.diskExplained) {
+        out += `iamlab: secrets are not written to disk in a real account; ${what} in their place — type \`reveal\` to see them in full (reading the file in this shell gives them back until you leave it).\n`;
+        this.diskExplained = true;
+      } else {
+        out += `iamlab: ${what} in place of the secrets (not written to disk).\n`;
+      }
+    }
+    for (const [f, v] of this.diskNotes.lost) {
+      const one = v.length === 1;
+      out += `iamlab: ${f} holds ${v.join(', ')} where ${one ? 'a secret was' : 'secrets were'}; secrets are never written to disk, and ${one ? 'this one is' : 'these are'} no longer in memory (they are kept only while the shell runs) — run the command that made the file again.\n`;
+    }
+    this.diskNotes.hidden.clear();
+    this.diskNotes.lost.clear();
+    return out;
+  }
+
+  /**
+   * Who the next `aws` command runs as — the shell's own rules (exported keys, then the profile;
+   * a role_arn profile not yet assumed is named as such), but the identity comes from the
+   * backend's cached, unrecorded GetCallerIdentity: asking is not something the learner did.
+   */
+  override async shellIdentity(): Promise<{ arn: string; accountId: string; source: string } | undefined> {
+    const env = this.state.env;
+    let creds: Credentials | undefined;
+    let source: string;
+    try {
+      const e = envCredentials(env);
+      if (e) {
+        creds = e;
+        source = 'env';
+      } else {
+        const { name } = effectiveProfile(env);
+        source = `profile:${name}`;
+        if (chainOnly(this.profiles, name) && (await this.prepareChainProfiles(''))) return undefined;
+        if (name !== 'default' && !profileExists(this.state, name)) return undefined;
+        const roleArn = profileValue(this.state, name, 'role_arn');
+        if (roleArn) {
+          const now = this.now().getTime();
+          const cached = Object.entries(this.state.cliCache ?? {})
+            .filter(([key, c]) => {
+              try {
+                return (JSON.parse(key) as { roleArn?: string }).roleArn === roleArn && new Date(c.expiration).getTime() > now;
+              } catch {
+                return false;
+              }
+            })
+            .map(([, c]) => c)
+            .sort((a, b) => Date.parse(b.expiration) - Date.parse(a.expiration))[0];
+          if (!cached) return { arn: roleArn, accountId: /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? '', source: `${source} (role_arn, assumed on first use)` };
+          creds = cached.credentials;
+        } else {
+          const id = profileValue(this.state, name, 'aws_access_key_id');
+          const secret = profileValue(this.state, name, 'aws_secret_access_key');
+          if (!id || !secret) return undefined;
+          const token = profileValue(this.state, name, 'aws_session_token');
+          creds = token ? { accessKeyId: id, secretAccessKey: secret, sessionToken: token } : { accessKeyId: id, secretAccessKey: secret };
+        }
+      }
+    } catch {
+      return undefined;
+    }
+    const who = await this.realBackend.identity(creds);
+    return 'code' in who ? undefined : { arn: who.arn, accountId: who.accountId, source };
   }
 
   /** Profiles a line will use that only the SDK's chain can resolve: fetch their credentials (in memory). */
@@ -146,7 +345,7 @@ export class RealShellSession extends ShellSession {
     const problem = await this.prepareChainProfiles(line);
     if (problem) return { stdout: '', stderr: pre + problem, exitCode: 253, calls: [] };
     const r = await super.run(line);
-    let stderr = r.stderr;
+    let stderr = r.stderr + this.takeDiskNotes();
     for (const c of r.calls) {
       if (c.result.ok) {
         this.redactor.rememberOutput(c.result.output);
