@@ -5,9 +5,13 @@
 //
 // Baseline (same run, same calls): the naive approach of re-validating and re-parsing every
 // stored policy document on every call (the simulated account's parsed-document cache turned off).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Bench } from './harness.js';
-import { opsPerSecond } from './harness.js';
-import { World, SimBackend } from '../src/sim/index.js';
+import { opsPerSecond, percentile } from './harness.js';
+import { World, SimBackend, loadWorldFile, saveWorldFile } from '../src/sim/index.js';
+import { zodProblem } from '../src/sim/snapshot.js';
 import { setDocumentCache } from '../src/sim/engine.js';
 import type { CallRequest, Credentials } from '../src/backend/types.js';
 
@@ -106,6 +110,53 @@ export const benches: Bench[] = [
         baseline: { name: 're-parse every policy per call', value: naive.perSecond },
         note: `AssumeRole via SimBackend.callSync (auth, validation, trust+identity evaluation, session, audit); ${Math.round(real.perCpuSecond).toLocaleString('en-US')} per CPU-second`,
       };
+    },
+  },
+  {
+    // sim.load_world_ms_p50: loadWorldFile of a lab-sized world (every `iamlab shell` and
+    // `iamlab check` starts with one). Baseline: reading and JSON.parse of the same file alone,
+    // the floor any loader pays. The note gives the full zod check of the same snapshot, which
+    // loading used to run every time (now only when the quick structural check refuses a file).
+    name: 'sim.load_world_ms_p50',
+    async run() {
+      const { backend, req } = setup();
+      for (let i = 0; i < 300; i++) backend.callSync(req); // sessions and audit events, as after a lab
+      const dir = mkdtempSync(join(tmpdir(), 'iamlab-bench-world-'));
+      try {
+        const file = join(dir, 'world.json');
+        saveWorldFile(file, backend.world);
+        const bytes = readFileSync(file).length;
+        const time = (fn: () => unknown, n: number) => {
+          const out: number[] = [];
+          for (let i = 0; i < n; i++) {
+            const t = performance.now();
+            fn();
+            out.push(performance.now() - t);
+          }
+          return out;
+        };
+        const parse = () => JSON.parse(readFileSync(file, 'utf8')) as unknown;
+        // First calls in this process: what a start-up pays (cold code; zod loaded on first use).
+        const [coldLoad] = time(() => loadWorldFile(file), 1);
+        const data = parse();
+        const [coldZod] = time(() => zodProblem(data), 1);
+        for (let i = 0; i < 20; i++) {
+          loadWorldFile(file);
+          parse();
+        }
+        const load = time(() => loadWorldFile(file), 200);
+        const floor = time(parse, 200);
+        const zod = time(() => zodProblem(data), 50);
+        return {
+          value: percentile(load, 50),
+          unit: 'ms',
+          better: 'lower',
+          baseline: { name: 'read + JSON.parse only', value: percentile(floor, 50) },
+          note: `${Math.round(bytes / 1024)} KB world, 300 sessions; first load ${coldLoad!.toFixed(1)} ms; the zod check it no longer runs: first use ${coldZod!.toFixed(1)} ms, then ${percentile(zod, 50).toFixed(2)} ms`,
+        };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   },
 ];

@@ -466,6 +466,10 @@ export function decideFor(w: World, q: { principal: string; action: string; reso
   const a = actorFromArn(w, q.principal);
   if (!a) return syntheticDeny(undefined, q.principal, q.action, q.resource, `Denied: ${q.principal} is not a principal that exists in this world.`, []);
   if (/^sts:AssumeRole$/i.test(q.action)) return canAssumeFor(w, { principal: q.principal, roleArn: q.resource, ...(q.context ? { context: q.context } : {}) });
+  return decideForActor(w, a, q);
+}
+
+function decideForActor(w: World, a: Actor, q: { action: string; resource: string; context?: Record<string, string | string[]> }): Explanation {
   const rp = resourcePolicyFor(w, q.action, q.resource);
   const ctx = addResourceTags(baseContext(w, a, DEFAULT_ENV), iamResourceTags(w, q.resource));
   Object.assign(ctx, q.context ?? {});
@@ -475,11 +479,92 @@ export function decideFor(w: World, q: { principal: string; action: string; reso
 export function canAssumeFor(w: World, q: { principal: string; roleArn: string; context?: Record<string, string | string[]> }): Explanation {
   const a = actorFromArn(w, q.principal);
   if (!a) return syntheticDeny(undefined, q.principal, 'sts:AssumeRole', q.roleArn, `Denied: ${q.principal} is not a principal that exists in this world.`, []);
-  const extra: ContextValues = { ...(q.context ?? {}) };
+  return canActorAssume(w, a, q.roleArn, q.context);
+}
+
+function canActorAssume(w: World, a: Actor, roleArn: string, context: Record<string, string | string[]> | undefined): Explanation {
+  const extra: ContextValues = { ...(context ?? {}) };
   if (!Object.keys(extra).some((k) => k.toLowerCase() === 'sts:rolesessionname')) {
     extra['sts:RoleSessionName'] = a.kind === 'role' ? a.session?.sessionName ?? 'session' : a.user?.name ?? 'session';
   }
-  return assumeRoleDecision(w, a, q.roleArn, { ...baseContext(w, a, DEFAULT_ENV), ...extra }, 'sts:AssumeRole');
+  return assumeRoleDecision(w, a, roleArn, { ...baseContext(w, a, DEFAULT_ENV), ...extra }, 'sts:AssumeRole');
+}
+
+const AUTH_FAILURE_SUMMARY: Record<AuthFailure, string> = {
+  missing: 'Denied: no credentials were given (AWS answers MissingAuthenticationToken).',
+  'unknown-key': 'Denied: AWS does not accept these credentials: the access key ID does not exist or is inactive, or a long-term key came with a session token (InvalidClientTokenId).',
+  signature: 'Denied: the secret access key does not belong to this access key ID, so AWS cannot verify the signature (SignatureDoesNotMatch).',
+  'bad-token': 'Denied: the session token is missing or does not belong to this temporary access key ID (InvalidClientTokenId).',
+  expired: 'Denied: these temporary credentials have expired (ExpiredToken).',
+};
+
+function syntheticAllow(principal: string, action: string, resource: string, summary: string): Explanation {
+  return { decision: 'Allow', reason: 'allowed', request: { principal, action, resource }, deniedBy: [], crossAccount: false, policies: [], deciding: [], summary };
+}
+
+/** STS operations GetSessionToken and GetFederationToken credentials may call (lower case). */
+const STS_FOR_TEMPORARY = ['assumerole', 'getcalleridentity', 'getsessiontoken', 'getfederationtoken'];
+
+/**
+ * What temporary credentials may not call, whatever the policies say (STS API reference):
+ * GetSessionToken credentials no IAM unless MFA was used, GetFederationToken credentials no
+ * IAM at all ('no-iam', answered InvalidClientTokenId); both no STS operation but those of
+ * STS_FOR_TEMPORARY ('sts-op', answered AccessDenied). `op` is the operation or action name.
+ */
+export function temporaryLimit(a: Actor, service: string, op: string): 'no-iam' | 'sts-op' | undefined {
+  const s = a.session;
+  if (!s || (s.kind !== 'user-session' && s.kind !== 'federated')) return undefined;
+  if (service === 'iam' && (s.kind === 'federated' || !s.mfa)) return 'no-iam';
+  if (service === 'sts' && !STS_FOR_TEMPORARY.includes(op.toLowerCase())) return 'sts-op';
+  return undefined;
+}
+
+/**
+ * What the simulated account refuses to temporary credentials before any policy is read, and
+ * the STS calls it answers without a policy decision (as backend.ts and ops-sts.ts do).
+ */
+function credentialRules(a: Actor, action: string, resource: string): Explanation | undefined {
+  const colon = action.indexOf(':');
+  const service = action.slice(0, colon).toLowerCase();
+  const op = action.slice(colon + 1).toLowerCase();
+  const s = a.session;
+  // sts:TagSession and sts:SetSourceIdentity are authorized within AssumeRole, not called.
+  const limit = op === 'tagsession' || op === 'setsourceidentity' ? undefined : temporaryLimit(a, service, op);
+  if (limit === 'no-iam') {
+    const what = s?.kind === 'federated' ? 'Credentials from GetFederationToken' : 'Credentials from GetSessionToken without MFA';
+    return syntheticDeny(undefined, a.arn, action, resource, `Denied: ${what} cannot call IAM at all (AWS answers InvalidClientTokenId), whatever the policies say.`, []);
+  }
+  if (limit === 'sts-op') {
+    return syntheticDeny(undefined, a.arn, action, resource, `Denied: credentials from ${s?.kind === 'federated' ? 'GetFederationToken' : 'GetSessionToken'} can call no STS operation but AssumeRole and GetCallerIdentity.`, []);
+  }
+  if (service !== 'sts') return undefined;
+  if (op === 'getcalleridentity') {
+    return syntheticAllow(a.arn, action, resource, 'Allowed: sts:GetCallerIdentity needs no permission; AWS answers it for any valid credentials, even when a policy denies it.');
+  }
+  if (op === 'getsessiontoken' || op === 'getfederationtoken') {
+    const name = op === 'getsessiontoken' ? 'GetSessionToken' : 'GetFederationToken';
+    if (a.temporary) return syntheticDeny(undefined, a.arn, action, resource, `Denied: ${name} cannot be called with temporary credentials ("Cannot call ${name} with session credentials").`, []);
+    if (op === 'getsessiontoken') return syntheticAllow(a.arn, action, resource, 'Allowed: sts:GetSessionToken needs no permission; any IAM user or the root user may call it with long-term keys.');
+  }
+  if (op === 'assumerole' && a.kind === 'federated') {
+    return syntheticDeny(undefined, a.arn, action, resource, 'Denied: a federated user (GetFederationToken credentials) cannot assume a role.', []);
+  }
+  return undefined;
+}
+
+/**
+ * The decision for these exact credentials: the session's own session policies, issue time, MFA
+ * flag, source identity and tags, and the rules for temporary credentials — what a call with them
+ * would meet. Credentials the account does not accept are denied, the summary says why.
+ */
+export function decideAsFor(w: World, creds: Credentials, q: { action: string; resource: string; context?: Record<string, string | string[]> }): Explanation {
+  const auth = authenticate(w, 'sts', creds, false);
+  if (!auth.ok) return syntheticDeny(undefined, creds?.accessKeyId || '(no credentials)', q.action, q.resource, AUTH_FAILURE_SUMMARY[auth.failure], []);
+  const a = auth.actor;
+  const rule = credentialRules(a, q.action, q.resource);
+  if (rule) return rule;
+  if (/^sts:AssumeRole$/i.test(q.action)) return canActorAssume(w, a, q.resource, q.context);
+  return decideForActor(w, a, q);
 }
 
 /**

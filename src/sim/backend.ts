@@ -4,7 +4,7 @@ import type { Backend, CallRequest, CallResult, ServiceName } from '../backend/t
 import type { World } from './world.js';
 import type { AuditEvent } from './audit.js';
 import type { OpCtx, OpDef } from './ops-common.js';
-import { authenticate } from './actor.js';
+import { authenticate, temporaryLimit } from './actor.js';
 import type { Actor, RequestEnv } from './actor.js';
 import { SimError, Validator, authError, awsError, accessDenied } from './errors.js';
 import { STS_OPS } from './ops-sts.js';
@@ -153,24 +153,12 @@ function identityOf(a: Actor): AuditEvent['userIdentity'] {
 }
 
 /**
- * What temporary credentials may not call (STS API reference):
+ * What temporary credentials may not call (STS API reference; actor.ts temporaryLimit):
  * GetSessionToken credentials: no IAM unless MFA was used; no STS but AssumeRole/GetCallerIdentity.
  * GetFederationToken credentials: no IAM; no STS but GetCallerIdentity.
  */
 function restrictions(ctx: OpCtx): void {
-  const a = ctx.actor;
-  const s = a.session;
-  if (!s) return;
-  if (s.kind === 'user-session') {
-    if (ctx.service === 'iam' && !s.mfa) throw authError('iam', 'unknown-key');
-    if (ctx.service === 'sts' && !['AssumeRole', 'GetCallerIdentity', 'GetSessionToken', 'GetFederationToken'].includes(ctx.op)) {
-      throw accessDenied(`User: ${a.arn} is not authorized to perform: sts:${ctx.op}`); // ⚠ text unverified
-    }
-  }
-  if (s.kind === 'federated') {
-    if (ctx.service === 'iam') throw authError('iam', 'unknown-key');
-    if (ctx.service === 'sts' && !['GetCallerIdentity', 'GetSessionToken', 'GetFederationToken', 'AssumeRole'].includes(ctx.op)) {
-      throw accessDenied(`User: ${a.arn} is not authorized to perform: sts:${ctx.op}`); // ⚠ text unverified
-    }
-  }
+  const limit = temporaryLimit(ctx.actor, ctx.service, ctx.op);
+  if (limit === 'no-iam') throw authError('iam', 'unknown-key');
+  if (limit === 'sts-op') throw accessDenied(`User: ${ctx.actor.arn} is not authorized to perform: sts:${ctx.op}`); // ⚠ text unverified
 }

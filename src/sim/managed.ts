@@ -62,24 +62,38 @@ function stableId(name: string): string {
   return s;
 }
 
-export const AWS_MANAGED: ReadonlyMap<string, AwsManagedPolicy> = new Map(
-  raw.policies.map((p) => [
-    p.arn,
-    {
-      name: p.name,
-      arn: p.arn,
-      path: p.path,
-      id: stableId(p.name),
-      defaultVersionId: p.defaultVersionId,
-      versionsCount: p.versionsCount,
-      createDate: p.createDate,
-      updateDate: p.updateDate,
-      versionCreateDate: p.versionCreateDate,
-      document: JSON.stringify(p.document, null, 4),
-      description: DESCRIPTIONS[p.name] ?? '',
-    },
-  ]),
-);
+/**
+ * One catalogue entry. `document` (the pretty-printed text) and `id` (a hash) are computed on
+ * first use: start-up builds only the map of small records.
+ */
+function entry(p: RawPolicy): AwsManagedPolicy {
+  const e = {
+    name: p.name,
+    arn: p.arn,
+    path: p.path,
+    defaultVersionId: p.defaultVersionId,
+    versionsCount: p.versionsCount,
+    createDate: p.createDate,
+    updateDate: p.updateDate,
+    versionCreateDate: p.versionCreateDate,
+    description: DESCRIPTIONS[p.name] ?? '',
+  } as AwsManagedPolicy;
+  const lazy = <K extends 'id' | 'document'>(key: K, make: () => AwsManagedPolicy[K]) =>
+    Object.defineProperty(e, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = make();
+        Object.defineProperty(e, key, { value, enumerable: true, writable: false, configurable: false });
+        return value;
+      },
+    });
+  lazy('id', () => stableId(p.name));
+  lazy('document', () => JSON.stringify(p.document, null, 4));
+  return e;
+}
+
+export const AWS_MANAGED: ReadonlyMap<string, AwsManagedPolicy> = new Map(raw.policies.map((p) => [p.arn, entry(p)]));
 
 export function awsManagedByName(name: string): AwsManagedPolicy | undefined {
   for (const p of AWS_MANAGED.values()) if (p.name === name) return p;

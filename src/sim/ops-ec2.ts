@@ -12,23 +12,24 @@ const REGIONS = [
   'ca-central-1', 'sa-east-1', 'ap-southeast-1', 'ap-southeast-2', 'eu-central-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
 ];
 
+/** An instance with the members the labs use, in the EC2 model's member order. */
 function instanceShape(i: InstanceState): Record<string, unknown> {
   return {
-    AmiLaunchIndex: 0,
-    ImageId: i.imageId,
-    InstanceId: i.instanceId,
-    InstanceType: i.instanceType,
-    LaunchTime: new Date(i.launchTime),
-    Monitoring: { State: 'disabled' },
-    Placement: { AvailabilityZone: i.availabilityZone, GroupName: '', Tenancy: 'default' },
-    PrivateDnsName: `ip-${i.privateIp.replace(/\./g, '-')}.ec2.internal`,
-    PrivateIpAddress: i.privateIp,
-    ProductCodes: [],
-    State: { Code: STATE_CODES[i.state] ?? 16, Name: i.state },
     Architecture: 'x86_64',
     RootDeviceName: '/dev/xvda',
     RootDeviceType: 'ebs',
     ...(i.tags.length ? { Tags: i.tags.map((t) => ({ Key: t.Key, Value: t.Value })) } : {}),
+    InstanceId: i.instanceId,
+    ImageId: i.imageId,
+    State: { Code: STATE_CODES[i.state] ?? 16, Name: i.state },
+    PrivateDnsName: `ip-${i.privateIp.replace(/\./g, '-')}.ec2.internal`,
+    AmiLaunchIndex: 0,
+    ProductCodes: [],
+    InstanceType: i.instanceType,
+    LaunchTime: new Date(i.launchTime),
+    Placement: { GroupName: '', Tenancy: 'default', AvailabilityZone: i.availabilityZone },
+    Monitoring: { State: 'disabled' },
+    PrivateIpAddress: i.privateIp,
   };
 }
 
@@ -77,7 +78,7 @@ const describeRegions: OpDef = {
     ctx.action = 'ec2:DescribeRegions';
     authorize(ctx, 'ec2:DescribeRegions', '*', { deny: { style: 'ec2' } });
     const names = list<string>(ctx.input, 'RegionNames').map(String);
-    const rs = (names.length ? REGIONS.filter((r) => names.includes(r)) : REGIONS).map((r) => ({ Endpoint: `ec2.${r}.amazonaws.com`, RegionName: r, OptInStatus: 'opt-in-not-required' }));
+    const rs = (names.length ? REGIONS.filter((r) => names.includes(r)) : REGIONS).map((r) => ({ OptInStatus: 'opt-in-not-required', RegionName: r, Endpoint: `ec2.${r}.amazonaws.com` }));
     return { Regions: rs };
   },
 };
@@ -128,7 +129,7 @@ const getAccountInformation: OpDef = {
     ctx.resources.push(arn);
     authorize(ctx, 'account:GetAccountInformation', arn, { deny: { style: 'account' } });
     if (target !== acct.id) throw awsError('AccessDeniedException', 403, 'You can only specify another account ID when you call this operation from the management account of an organization.'); // ⚠ paraphrase
-    return { AccountCreatedDate: new Date(acct.createdDate), AccountId: acct.id, AccountName: acct.name };
+    return { AccountId: acct.id, AccountName: acct.name, AccountCreatedDate: new Date(acct.createdDate), AccountState: 'ACTIVE' };
   },
 };
 

@@ -200,7 +200,12 @@ function groupShape(a: AccountState, g: GroupState): Record<string, unknown> {
   return { Path: g.path, GroupName: g.name, GroupId: g.id, Arn: groupArnOf(a, g), CreateDate: d(g.createDate) };
 }
 
-function policyShape(w: World, a: AccountState, ref: PolicyRef, mode: 'full' | 'create' | 'list'): Record<string, unknown> {
+/**
+ * A managed policy as the operations return it. 'full' (GetPolicy) has Description and Tags;
+ * 'create' leaves out Description; 'list' (ListPolicies) leaves out Description and Tags;
+ * 'detail' is GetAccountAuthorizationDetails' ManagedPolicyDetail (Description, no Tags member).
+ */
+function policyShape(w: World, a: AccountState, ref: PolicyRef, mode: 'full' | 'create' | 'list' | 'detail'): Record<string, unknown> {
   if (ref.aws) {
     const p = AWS_MANAGED.get(ref.arn)!;
     const o: Record<string, unknown> = {
@@ -213,7 +218,7 @@ function policyShape(w: World, a: AccountState, ref: PolicyRef, mode: 'full' | '
       PermissionsBoundaryUsageCount: boundaryUsageCount(a, p.arn),
       IsAttachable: true,
     };
-    if (mode === 'full') o['Description'] = p.description;
+    if (mode === 'full' || mode === 'detail') o['Description'] = p.description;
     o['CreateDate'] = d(p.createDate);
     o['UpdateDate'] = d(p.updateDate);
     return o;
@@ -230,10 +235,10 @@ function policyShape(w: World, a: AccountState, ref: PolicyRef, mode: 'full' | '
     PermissionsBoundaryUsageCount: boundaryUsageCount(owner, ref.arn),
     IsAttachable: true,
   };
-  if (mode === 'full' && p.description !== undefined) o['Description'] = p.description;
+  if ((mode === 'full' || mode === 'detail') && p.description !== undefined) o['Description'] = p.description;
   o['CreateDate'] = d(p.createDate);
   o['UpdateDate'] = d(p.updateDate);
-  if (mode !== 'list') Object.assign(o, tagsOut(p.tags));
+  if (mode === 'full' || mode === 'create') Object.assign(o, tagsOut(p.tags));
   return o;
 }
 
@@ -1437,7 +1442,7 @@ const getAccountAuthorizationDetails: OpDef = {
       for (const p of byKey(Object.values(a.policies))) {
         const arn = iamArn(a.id, 'policy', p.path, p.name);
         policies.push({
-          ...policyShape(ctx.w, a, { arn, aws: false, customer: p }, 'full'),
+          ...policyShape(ctx.w, a, { arn, aws: false, customer: p }, 'detail'),
           PolicyVersionList: [...p.versions]
             .reverse()
             .map((v) => ({ Document: v.document, VersionId: v.versionId, IsDefaultVersion: v.versionId === p.defaultVersionId, CreateDate: d(v.createDate) })),
@@ -1446,7 +1451,7 @@ const getAccountAuthorizationDetails: OpDef = {
     if (want('AWSManagedPolicy'))
       for (const p of AWS_MANAGED.values()) {
         if (attachmentCount(a, p.arn) + boundaryUsageCount(a, p.arn) === 0) continue; // AWS lists only the AWS managed policies in use
-        const shape = policyShape(ctx.w, a, { arn: p.arn, aws: true }, 'full');
+        const shape = policyShape(ctx.w, a, { arn: p.arn, aws: true }, 'detail');
         policies.push({ ...shape, PolicyVersionList: [{ Document: p.document, VersionId: p.defaultVersionId, IsDefaultVersion: true, CreateDate: d(p.versionCreateDate) }] });
       }
     if (want('LocalManagedPolicy') || want('AWSManagedPolicy')) out['Policies'] = policies;

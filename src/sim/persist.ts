@@ -29,7 +29,7 @@ export function loadWorldFile(path: string, opts: { realTime?: boolean } = {}): 
     throw new WorldSnapshotError(`The world file ${path} is not valid JSON${where}; it was left unchanged.`);
   }
   try {
-    return World.fromJSON(data, opts);
+    return World.fromJSON(data, { ...opts, adopt: true });
   } catch (e) {
     if (e instanceof WorldSnapshotError) throw new WorldSnapshotError(`${path}: ${e.message} The file was left unchanged.`);
     throw e;

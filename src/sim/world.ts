@@ -24,7 +24,7 @@ import type {
 import { AWS_MANAGED } from './managed.js';
 import type { AwsManagedPolicy } from './managed.js';
 import { parsed } from './engine.js';
-import { actorFromArn, authenticate, callerInfo, decideFor, canAssumeFor } from './actor.js';
+import { actorFromArn, authenticate, callerInfo, decideFor, decideAsFor, canAssumeFor } from './actor.js';
 import { checkSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, WorldSnapshotError } from './snapshot.js';
 
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, WorldSnapshotError };
@@ -167,8 +167,8 @@ export class World {
    * Load a snapshot (the object toJSON gave). Throws WorldSnapshotError saying what is wrong
    * (not a world, corrupt, or written by a newer iamlab).
    */
-  static fromJSON(data: unknown, opts: { realTime?: boolean; auditLimit?: number } = {}): World {
-    const { state, audit } = checkSnapshot(data);
+  static fromJSON(data: unknown, opts: { realTime?: boolean; auditLimit?: number; /** @internal data was just parsed and is handed over: used without a copy */ adopt?: boolean } = {}): World {
+    const { state, audit } = checkSnapshot(data, opts.adopt ?? false);
     const w = new World(state, opts.realTime ?? false, opts.auditLimit ?? 10_000);
     w.audit.load(audit);
     return w;
@@ -428,6 +428,36 @@ export class World {
     return decideFor(this, q);
   }
 
+  /**
+   * The decision for one exact set of credentials: a session's own session policies, issue time
+   * (aws:TokenIssueTime, so revoked sessions are told apart), MFA flag, tags and source identity,
+   * and the limits of temporary credentials (no IAM for GetSessionToken credentials without MFA
+   * or for federated users…). Side-effect free and not audited. Credentials the account does not
+   * accept (unknown, wrong secret or token, expired) are denied; the summary says why.
+   * sts:AssumeRole is decided as canAssume decides it (resource = the role ARN).
+   */
+  decideAs(credentials: Credentials, q: { action: string; resource: string; context?: Record<string, string | string[]> }): Explanation {
+    return decideAsFor(this, credentials, q);
+  }
+
+  /**
+   * The secret (and session token) of an access key id this world issued: root and IAM user keys
+   * (active or not) and the temporary credentials it still holds — expired ones too, so a signed
+   * request with them is answered ExpiredToken rather than as an unknown key. undefined for unknown
+   * ids and for sessions that expired more than a day before the world was saved (kept without
+   * their secrets). Not audited.
+   */
+  secretFor(accessKeyId: string): { secretAccessKey: string; sessionToken?: string } | undefined {
+    const ref = this.keys.get(accessKeyId);
+    if (ref) {
+      const acct = this.st.accounts[ref.accountId];
+      const k = 'root' in ref ? acct?.rootKeys.find((x) => x.id === accessKeyId) : acct?.users[ref.user]?.accessKeys.find((x) => x.id === accessKeyId);
+      return k ? { secretAccessKey: k.secret } : undefined;
+    }
+    const s = this.sessions.get(accessKeyId);
+    return s ? { secretAccessKey: s.secret, sessionToken: s.token } : undefined;
+  }
+
   /** The complete AssumeRole decision (trust side, identity side, boundary, cross-account) for a principal ARN. */
   canAssume(q: { principal: string; roleArn: string; context?: Record<string, string | string[]> }): Explanation {
     return canAssumeFor(this, q);
@@ -498,7 +528,7 @@ export class World {
 
   /** @internal Document text of a managed policy ARN (customer or AWS managed), default version. */
   managedPolicy(arn: string): { name: string; arn: string; document: string; awsManaged: boolean } | undefined {
-    const aws = AWS_MANAGED_REFS.get(arn);
+    const aws = awsManagedRef(arn);
     if (aws) return aws;
     const m = /^arn:aws:iam::(\d{12}):policy(\/(?:.*\/)?)?([^/]+)$/.exec(arn);
     if (!m) return undefined;
@@ -521,7 +551,18 @@ export class World {
 /** Parsed role ARNs (account, path, name, lower-cased name); null = not a role ARN. */
 const roleArnParts = new Map<string, [string, string, string, string] | null>();
 
-const AWS_MANAGED_REFS = new Map([...AWS_MANAGED.values()].map((p) => [p.arn, Object.freeze({ name: p.name, arn: p.arn, document: p.document, awsManaged: true })]));
+/** AWS managed policies as managedPolicy() returns them, made on first use. */
+const AWS_MANAGED_REFS = new Map<string, Readonly<{ name: string; arn: string; document: string; awsManaged: boolean }>>();
+function awsManagedRef(arn: string): Readonly<{ name: string; arn: string; document: string; awsManaged: boolean }> | undefined {
+  let ref = AWS_MANAGED_REFS.get(arn);
+  if (ref === undefined) {
+    const p = AWS_MANAGED.get(arn);
+    if (!p) return undefined;
+    ref = Object.freeze({ name: p.name, arn: p.arn, document: p.document, awsManaged: true });
+    AWS_MANAGED_REFS.set(arn, ref);
+  }
+  return ref;
+}
 
 export function hashPassword(password: string, salt: string): string {
   return createHash('sha256').update(salt + '\u0000' + password).digest('hex');

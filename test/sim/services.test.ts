@@ -181,7 +181,7 @@ describe('EC2 and the account page', () => {
     assert.equal(l.w.iam.instances(A)[0]!.state, 'stopped');
   });
 
-  test('account:GetAccountInformation: AccessDeniedException when not allowed; AccountId, AccountName, AccountCreatedDate', () => {
+  test('account:GetAccountInformation: AccessDeniedException when not allowed; AccountId, AccountName, AccountCreatedDate, AccountState', () => {
     const l = new Lab();
     l.w.createAccount('089665204192', { name: 'Balu Lab' });
     const root = l.rootOf('089665204192');
@@ -192,7 +192,8 @@ describe('EC2 and the account page', () => {
     assert.deepEqual([e.code, e.status], ['AccessDeniedException', 403]);
     assert.equal(e.message, 'User: arn:aws:iam::089665204192:user/balu is not authorized to perform: account:GetAccountInformation on resource: arn:aws:account::089665204192:account because no identity-based policy allows the account:GetAccountInformation action');
     const o = l.ok('account', 'GetAccountInformation', {}, root);
-    assert.deepEqual(o, { AccountCreatedDate: new Date('2025-03-01T12:00:00Z'), AccountId: '089665204192', AccountName: 'Balu Lab' });
+    assert.deepEqual(o, { AccountId: '089665204192', AccountName: 'Balu Lab', AccountCreatedDate: new Date('2025-03-01T12:00:00Z'), AccountState: 'ACTIVE' });
+    assert.deepEqual(Object.keys(o), ['AccountId', 'AccountName', 'AccountCreatedDate', 'AccountState']);
     void POLICY;
     void trust;
   });

@@ -227,4 +227,18 @@ describe('persistence', () => {
     assert.match(MANAGED_POLICIES_SOURCE.version, /^\d+\.\d+\.\d+$/);
     assert.ok(AWS_MANAGED.size >= 10);
   });
+
+  test('managed policy entries: document text and id (made on first use) are stable and complete', () => {
+    const admin = AWS_MANAGED.get('arn:aws:iam::aws:policy/AdministratorAccess')!;
+    const copy = { ...admin };
+    assert.deepEqual(Object.keys(copy).sort(), ['arn', 'createDate', 'defaultVersionId', 'description', 'document', 'id', 'name', 'path', 'updateDate', 'versionCreateDate', 'versionsCount']);
+    assert.equal(admin.document, copy.document);
+    assert.deepEqual(JSON.parse(admin.document), { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+    assert.match(admin.document, /^\{\n {4}"Version"/);
+    assert.match(admin.id, /^ANPA[A-Z2-7]{17}$/);
+    assert.equal(admin.id, AWS_MANAGED.get(admin.arn)!.id);
+    assert.equal(JSON.parse(JSON.stringify(admin)).document, admin.document);
+    const ids = new Set([...AWS_MANAGED.values()].map((p) => p.id));
+    assert.equal(ids.size, AWS_MANAGED.size);
+  });
 });
