@@ -3,7 +3,7 @@
 // last command, and the sandbox world kept under IAMLAB_HOME across runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { tmp } from './helpers.js';
@@ -91,6 +91,20 @@ describe('iamlab shell without a terminal', () => {
     assert.equal(r.status, 0);
     assert.equal(r.stdout, '123456789012\n');
     assert.match(r.stderr, /iamlab: The sandbox world .* could not be read: .*it was moved to .*world\.json\.corrupt-/);
+  });
+
+  it('a world file of the wrong shape is set aside naming the place (zod, loaded only for this)', () => {
+    const home = tmp();
+    shell(home, 'echo hi\n');
+    const file = join(home, 'shell', 'world.json');
+    const world = JSON.parse(readFileSync(file, 'utf8')) as { accounts: Record<string, { users: Record<string, { accessKeys: unknown }> }> };
+    world.accounts['123456789012']!.users['admin']!.accessKeys = 'nope';
+    writeFileSync(file, JSON.stringify(world));
+    const r = shell(home, 'aws sts get-caller-identity --query Account --output text\n');
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, '123456789012\n');
+    assert.match(r.stderr, /The world snapshot is corrupt: at accounts\.123456789012\.users\.admin\.accessKeys: Invalid input: expected array, received string\. The file was left unchanged\.; it was moved to .*world\.json\.corrupt-/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   });
 
   it('--lab with an unknown lab says so and lists the labs', () => {
