@@ -142,9 +142,9 @@ export class SimCheckBackend implements CheckBackend {
   decideWithCredentials(credentials: Credentials, q: { action: string; resource: string; context?: Record<string, string | string[]> }) {
     const caller = this.whoIs(credentials);
     if (!caller) return { problem: 'these credentials are unknown or have expired' };
-    // The session's own issue time, so a revoke (DateLessThan aws:TokenIssueTime) judges this session.
-    const context: Record<string, string | string[]> = { ...(caller.issuedAt ? { 'aws:TokenIssueTime': caller.issuedAt.toISOString() } : {}), ...(q.context ?? {}) };
-    const explanation = this.world.decide({ principal: caller.arn, action: q.action, resource: q.resource, context });
+    // The exact decision for these credentials: the session's own session policies, issue time
+    // (so a revoke judges this session), MFA flag and the limits on temporary credentials.
+    const explanation = this.world.decideAs(credentials, { action: q.action, resource: q.resource, ...(q.context ? { context: q.context } : {}) });
     return { caller, explanation };
   }
 
