@@ -9,7 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import envPaths from 'env-paths';
-import type { CatalogEntry } from './model.js';
+import type { CatalogEntry, RealProgress } from './model.js';
 
 export const CACHE_FORMAT = 1;
 
@@ -97,34 +97,63 @@ export function writeCatalogCache(path: string, c: CatalogCache): void {
   }
 }
 
-interface ProgressLike {
+export interface ProgressLike {
   current?: string | null;
+  backend?: string;
+  account_id?: string;
   steps?: Record<string, { passed_at?: string; skipped?: boolean } | undefined>;
 }
 
-/** Progress records by lab id, read without validation (display only); {} when unreadable. */
-export function readProgressRecords(path: string): Record<string, ProgressLike> {
+/** Where the labs keep each account's records in the progress file (src/labs/progress.ts PROGRESS_KEYS). */
+const PROGRESS_KEY = { sim: 'labs', real: 'labs-real' } as const;
+
+/**
+ * Progress records by lab id, read without validation (display only); {} when unreadable.
+ * `sim` (default): the simulated account's records (`labs`); `real`: the real-account ones
+ * (`labs-real`, and a real record an older build left under `labs`).
+ */
+export function readProgressRecords(path: string, backend: 'sim' | 'real' = 'sim'): Record<string, ProgressLike> {
   try {
-    const v = JSON.parse(readFileSync(path, 'utf8')) as { labs?: Record<string, ProgressLike> };
-    return v && typeof v.labs === 'object' && v.labs ? v.labs : {};
+    const v = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    const of = (key: string): Record<string, ProgressLike> => {
+      const x = v?.[key];
+      return x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, ProgressLike>) : {};
+    };
+    const isReal = (p: ProgressLike | undefined) => !!p && typeof p === 'object' && p.backend === 'real';
+    const sim = of(PROGRESS_KEY.sim);
+    if (backend === 'sim') return Object.fromEntries(Object.entries(sim).filter(([, p]) => !isReal(p)));
+    return { ...Object.fromEntries(Object.entries(sim).filter(([, p]) => isReal(p))), ...of(PROGRESS_KEY.real) };
   } catch {
     return {};
   }
 }
 
-/** Catalog entries from lab metadata and progress records. */
-export function catalogEntries(labs: CachedLab[], errors: CatalogCache['errors'], records: Record<string, ProgressLike>): CatalogEntry[] {
+/** Passed/skipped counts, completion and where to resume, from one progress record. */
+function progressOf(lab: CachedLab, p: ProgressLike | undefined): RealProgress {
+  let passed = 0;
+  let skipped = 0;
+  for (const st of lab.steps) {
+    const x = p?.steps?.[st.id];
+    if (x?.skipped) skipped++;
+    else if (x?.passed_at) passed++;
+  }
+  const completed = Boolean(p) && p!.current === null;
+  const resume = p?.current ? lab.steps.find((x) => x.id === p.current)?.title : undefined;
+  return {
+    passed,
+    skipped,
+    started: Boolean(p) && (passed > 0 || skipped > 0 || completed),
+    completed,
+    ...(resume && (passed > 0 || skipped > 0) ? { resumeStep: resume } : {}),
+    ...(typeof p?.account_id === 'string' ? { accountId: p.account_id } : {}),
+  };
+}
+
+/** Catalog entries from lab metadata and progress records (the real-account ones when given). */
+export function catalogEntries(labs: CachedLab[], errors: CatalogCache['errors'], records: Record<string, ProgressLike>, realRecords: Record<string, ProgressLike> = {}): CatalogEntry[] {
   const entries: CatalogEntry[] = labs.map((lab) => {
-    const p = records[lab.id];
-    let passed = 0;
-    let skipped = 0;
-    for (const st of lab.steps) {
-      const x = p?.steps?.[st.id];
-      if (x?.skipped) skipped++;
-      else if (x?.passed_at) passed++;
-    }
-    const completed = Boolean(p) && p!.current === null;
-    const resume = p?.current ? lab.steps.find((x) => x.id === p.current)?.title : undefined;
+    const { passed, skipped, completed, started, resumeStep: resume } = progressOf(lab, records[lab.id]);
+    const real = realRecords[lab.id] ? progressOf(lab, realRecords[lab.id]) : undefined;
     return {
       id: lab.id,
       title: lab.title,
@@ -134,10 +163,11 @@ export function catalogEntries(labs: CachedLab[], errors: CatalogCache['errors']
       steps: lab.steps.length,
       passed,
       skipped,
-      started: Boolean(p) && (passed > 0 || skipped > 0 || completed),
+      started,
       completed,
       backends: lab.backends,
-      ...(resume && (passed > 0 || skipped > 0) ? { resumeStep: resume } : {}),
+      ...(resume ? { resumeStep: resume } : {}),
+      ...(real ? { real } : {}),
     };
   });
   for (const e of errors) entries.push({ id: e.id, title: e.id, steps: 0, passed: 0, skipped: 0, started: false, completed: false, backends: ['sim'], error: e.message });

@@ -15,6 +15,8 @@ export interface AppCommandOptions {
   lab?: string | undefined;
   real?: boolean;
   profile?: string | undefined;
+  /** The second account's profile, for two-account labs on a real account (--profile2). */
+  profile2?: string | undefined;
   region?: string | undefined;
   /** Workshop room URL (`iamlab workshop serve` prints it) and the learner's display name. */
   workshop?: string | undefined;
@@ -30,7 +32,7 @@ export async function appCommand(opts: AppCommandOptions, io: AppIo = { stdin: p
     // the linear mode is the shell itself: one line per event, no redraws
     if (opts.lab) {
       const { shellCommand } = await import('../shell/command.js');
-      return shellCommand({ lab: opts.lab, real: Boolean(opts.real), profile: opts.profile, region: opts.region });
+      return shellCommand({ lab: opts.lab, real: Boolean(opts.real), profile: opts.profile, profile2: opts.profile2, region: opts.region });
     }
     io.stdout.write(
       [
@@ -49,8 +51,12 @@ export async function appCommand(opts: AppCommandOptions, io: AppIo = { stdin: p
     return 2;
   }
 
+  // The app owns the terminal: the AWS SDK's Node-version warning (process.emitWarning, straight to
+  // stderr) would be written across the screen. bin/iamlab.js sets this too; this covers other entries.
+  if (opts.real) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AppController({
     region: opts.region,
+    ...(opts.profile2 ? { profile2: opts.profile2 } : {}),
     columns: io.stdout.columns || 80,
     workshop: opts.workshop ? { url: opts.workshop, name: opts.name, key: opts.workshopKey } : undefined,
   });
@@ -95,5 +101,7 @@ export async function appCommand(opts: AppCommandOptions, io: AppIo = { stdin: p
     await controller.dispose();
   }
   io.stdout.write('Progress saved. Run `iamlab` to continue where you left off.\n');
+  // what leaving a lab on a real account could not do (an access key iamlab made, left behind)
+  for (const n of controller.exitNotes) io.stderr.write(`iamlab: ${n}\n`);
   return exitCode;
 }

@@ -1,7 +1,8 @@
-// The app's link to the labs, the shell and the simulated account (AppPort for the runner).
-// It turns a LabSession into the plain view data of model.ts. No React, no Ink. The labs
-// module (and with it the shell and the simulated account) is imported lazily, after the
-// catalog's first frame.
+// The app's link to the labs, the shell and the account (AppPort for the runner): the simulated
+// account, or a real AWS account (openLab with backend 'real'). It turns a LabSession into the
+// plain view data of model.ts. No React, no Ink. The labs module (and with it the shell and the
+// simulated account; on a real account the AWS SDK) is imported lazily, after the catalog's first
+// frame.
 
 import type { Explanation } from '../policy/types.js';
 import type { CallResult } from '../backend/types.js';
@@ -33,12 +34,25 @@ export interface ControllerOptions {
   workshop?: { url: string; name?: string | undefined; key?: string | undefined } | undefined;
   /** Terminal width, for the shell's table output. */
   columns?: number;
+  /** Real account: the second account's profile, for two-account labs (--profile2). */
+  profile2?: string | undefined;
+  /**
+   * Real account, tests: extra options for the AWS backends (e.g. a retry that does not sleep).
+   * `env` (endpoint, config files) comes from `env` above when it is given.
+   */
+  realBackendOptions?: import('../real/backend.js').RealBackendOptions;
+}
+
+/** `working…` text for a retry the SDK is waiting out. */
+export function retryNotice(info: { attempt: number; maxAttempts: number; delayMs: number; kind: string; code: string }): string {
+  const wait = info.delayMs < 1000 ? `${Math.max(0, Math.round(info.delayMs))} ms` : `${(info.delayMs / 1000).toFixed(1)} s`;
+  const what = info.kind === 'throttling' ? `AWS is throttling (${info.code})` : info.kind === 'network' ? `no answer from AWS (${info.code})` : `AWS answered ${info.code}`;
+  return `${what}; retrying in ${wait} (attempt ${info.attempt + 1} of ${info.maxAttempts})`;
 }
 
 export class AppController implements AppPort {
   private mod?: LabsModule;
   private session: LabSession | undefined;
-  private backendKind: 'sim' | 'real' = 'sim';
   private denied: LabSnapshot['denied'];
   private lastCheck: CheckView | undefined;
   private workshop: WorkshopClient | undefined;
@@ -46,11 +60,23 @@ export class AppController implements AppPort {
 
   /** Answers the shell's questions (`aws configure`, MFA codes); the runner installs the real one. */
   private askFn: (question: string, secret: boolean) => Promise<string | undefined> = async () => undefined;
+  /** Says what a slow real call is waiting for ("throttled, retrying in …"); the runner installs it. */
+  private notifyFn: (text: string) => void = () => {};
+  /** Notes of the AWS backend (an untagged resource, …) waiting for the next output. */
+  private notices: string[] = [];
+  /** What closing the last lab could not do (an access key left behind), for after the app exits. */
+  readonly exitNotes: string[] = [];
+  /** The text real-mode console checks carry (loaded with the real-account modules). */
+  private consoleText: string | undefined;
 
   constructor(private readonly opts: ControllerOptions = {}) {}
 
   setAsk(fn: (question: string, secret: boolean) => Promise<string | undefined>): void {
     this.askFn = fn;
+  }
+
+  setNotify(fn: (text: string) => void): void {
+    this.notifyFn = fn;
   }
 
   private async labs(): Promise<LabsModule> {
@@ -94,7 +120,7 @@ export class AppController implements AppPort {
   quickCatalog(): CatalogEntry[] | undefined {
     const c = readCatalogCache(cachePath(this.home), VERSION);
     if (!c || (this.opts.labsDir && resolve(this.opts.labsDir) !== c.labsDir)) return undefined;
-    return catalogEntries(c.labs, c.errors, readProgressRecords(progressPath(this.home)));
+    return catalogEntries(c.labs, c.errors, readProgressRecords(progressPath(this.home)), readProgressRecords(progressPath(this.home), 'real'));
   }
 
   async catalog(): Promise<CatalogEntry[]> {
@@ -115,7 +141,7 @@ export class AppController implements AppPort {
     }));
     const errs = errors.map((e) => ({ id: /labs[\\/]([^\\/]+)[\\/]/.exec(e.message)?.[1] ?? 'lab', message: e.message }));
     writeCatalogCache(cachePath(this.home), { format: CACHE_FORMAT, version: VERSION, labsDir, stamps, labs: cached, errors: errs });
-    return catalogEntries(cached, errs, readProgressRecords(progressPath(this.home)));
+    return catalogEntries(cached, errs, readProgressRecords(progressPath(this.home)), readProgressRecords(progressPath(this.home), 'real'));
   }
 
   profiles(): Promise<AwsProfile[]> {
@@ -126,28 +152,51 @@ export class AppController implements AppPort {
 
   async open(labId: string, backend: 'sim' | 'real', profile?: string): Promise<LabOpened> {
     const m = await this.labs();
-    if (this.session) await this.closeLab();
-    // The real-account path arrives with its own work: the option is passed through, and a
-    // labs module that does not know it answers with the simulated backend, which we refuse.
-    const options = {
+    if (this.session) this.exitNotes.push(...(await this.closeLab()));
+    this.notices = [];
+    const real = backend === 'real';
+    // the app owns the terminal: the SDK's Node-version warning would be written across the screen
+    if (real) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const o = this.opts;
+    const realOpts = o.realBackendOptions ?? {};
+    const options: Parameters<LabsModule['openLab']>[1] = {
       ...(this.home ? { home: this.home } : {}),
-      ...(this.opts.labsDir ? { labsDir: this.opts.labsDir } : {}),
-      ...(this.opts.now ? { now: this.opts.now } : {}),
+      ...(o.labsDir ? { labsDir: o.labsDir } : {}),
+      ...(o.now ? { now: o.now } : {}),
       interactiveEditor: false,
       color: false,
-      columns: Math.max(40, (this.opts.columns ?? 80) - 1),
-      prompt: (question: string, o?: { secret?: boolean }) => this.askFn(question, Boolean(o?.secret)),
-      ...(backend === 'real' ? { backend: 'real', ...(profile ? { profile } : {}), ...(this.opts.region ? { region: this.opts.region } : {}) } : {}),
-    } as Parameters<LabsModule['openLab']>[1];
-    const session = await m.openLab(labId, options);
-    if (backend === 'real' && (session.backend as { kind?: string }).kind !== 'real') {
-      throw new Error('Real-account mode is not available in this build yet. The simulated account has every lab (press a to switch).');
+      columns: Math.max(40, (o.columns ?? 80) - 1),
+      // questions (aws configure, MFA codes, on a real account the write confirmation) are answered in the app
+      prompt: (question: string, q?: { secret?: boolean }) => this.askFn(question, Boolean(q?.secret)),
+      ...(real
+        ? {
+            backend: 'real' as const,
+            ...(profile ? { profile } : {}),
+            ...(o.region ? { region: o.region } : {}),
+            ...(o.profile2 ? { profile2: o.profile2 } : {}),
+            realBackendOptions: {
+              ...realOpts,
+              ...(o.env ? { env: o.env } : {}),
+              retry: { ...(realOpts.retry ?? {}), onRetry: (info) => this.notifyFn(retryNotice(info)) },
+              onNotice: (text: string) => {
+                this.notices.push(text);
+                realOpts.onNotice?.(text);
+              },
+            },
+          }
+        : {}),
+    };
+    let session: LabSession;
+    try {
+      session = await m.openLab(labId, options);
+    } catch (e) {
+      throw new Error(openProblem(e, labId, real));
     }
     this.session = session;
-    this.backendKind = backend;
     this.denied = undefined;
     this.lastCheck = undefined;
     this.reported.clear();
+    if (session.kind === 'real') this.consoleText ??= (await import('../real/checks.js')).CONSOLE_IN_REAL_MODE;
     const lab = session.lab;
     const steps = lab.steps.map((x) => stepView(x, session.accounts));
     const snap = await this.snapshot();
@@ -155,16 +204,20 @@ export class AppController implements AppPort {
       this.reported.set(id, p.status);
       this.reported.set(`attempts:${id}`, String(p.attempts));
     }
-    const banner = [
-      `${lab.title} — ${steps.length} steps. This shell is the lab's ${backend === 'sim' ? 'simulated AWS account' : 'AWS account'}: type \`help\` for commands.`,
-      ...session.warnings.map((w) => `! ${w}`),
-    ];
+    const accounts = Object.values(session.accounts);
+    const banner =
+      session.kind === 'sim'
+        ? [`${lab.title} — ${steps.length} steps. This shell is the lab's simulated AWS account: type \`help\` for commands.`]
+        : realBanner(lab.title, lab.id, steps.length, session.real!);
+    banner.push(...session.warnings.map((w) => `! ${w}`));
+    // what the AWS backend noted while the lab was set up (a resource it could not tag …)
+    banner.push(...this.notices.splice(0).map((n) => `! ${n}`));
     this.send({ kind: 'started', lab: lab.id, steps_total: steps.length, ...(snap.current < steps.length ? { step: steps[snap.current]!.id, step_index: snap.current } : {}) });
-    const accounts = session.world.accountIds();
+    const who = session.real?.profile ?? profile;
     return {
       id: lab.id,
       title: lab.title,
-      account: { kind: backend, label: backend === 'sim' ? `simulated · ${accounts.join(', ')}` : `real${profile ? ` · ${profile}` : ''}` },
+      account: { kind: session.kind, label: session.kind === 'sim' ? `simulated · ${accounts.join(', ')}` : `AWS account ${accounts.join(', ')}${who ? ` · ${who}` : ''}` },
       steps,
       snapshot: snap,
       history: [...session.shell.state.history],
@@ -193,7 +246,7 @@ export class AppController implements AppPort {
     else if (line.trim()) this.lastCheck = undefined;
     const snap = await this.snapshot();
     this.report(snap);
-    return { output: { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }, snap, prompt: promptFor(snap.identity), needsMore: false };
+    return { output: { stdout: r.stdout, stderr: r.stderr + this.takeNotices(), exitCode: r.exitCode }, snap, prompt: promptFor(snap.identity), needsMore: false };
   }
 
   /** Remembers the last denied call (for the Why panel). */
@@ -251,7 +304,13 @@ export class AppController implements AppPort {
     if (!r.ok) throw new Error(`Could not skip: ${r.check.message || r.output}`);
     const snap = await this.snapshot();
     this.report(snap);
-    return { snap, output: r.output };
+    return { snap, output: r.output + this.takeNotices() };
+  }
+
+  /** The AWS backend's notes since the last output, as shell lines. */
+  private takeNotices(): string {
+    const n = this.notices.splice(0);
+    return n.map((t) => `iamlab: ${t}\n`).join('');
   }
 
   async reset(labId: string): Promise<void> {
@@ -267,14 +326,23 @@ export class AppController implements AppPort {
     s.save();
   }
 
-  async closeLab(): Promise<void> {
+  /**
+   * Leaves the lab: saves, and on a real account deletes the access keys opening it made for lab
+   * users and closes the AWS clients. Returns what could not be done (to show the learner).
+   */
+  async closeLab(): Promise<string[]> {
     const s = this.session;
     this.session = undefined;
-    s?.save();
+    if (!s) return [];
+    try {
+      return await s.close();
+    } catch (e) {
+      return [(e as Error).message];
+    }
   }
 
   async quit(): Promise<void> {
-    this.session?.save();
+    this.exitNotes.push(...(await this.closeLab()));
   }
 
   // ------------------------------------------------------------------ snapshots
@@ -298,7 +366,11 @@ export class AppController implements AppPort {
     const snap: LabSnapshot = { progress, current, identity };
     if (this.denied) snap.denied = this.denied;
     if (this.lastCheck) snap.lastCheck = this.lastCheck;
-    if (this.backendKind === 'sim') snap.map = mapOf(s);
+    if (s.kind === 'sim') snap.map = mapOf(s);
+    else if (cur && s.consoleStep(cur.id)) {
+      const last = s.lastChecks.get(cur.id);
+      snap.consoleStep = { stepId: cur.id, message: last?.status === 'error' && last.message ? last.message : (this.consoleText ?? 'this step happens in the AWS console, which iamlab cannot see on a real account') };
+    }
     if (!cur) snap.summary = summaryOf(s, progress);
     return snap;
   }
@@ -345,6 +417,41 @@ export class AppController implements AppPort {
 }
 
 // ------------------------------------------------------------------ pure helpers
+
+type RealInfo = NonNullable<LabSession['real']>;
+
+/** The shell pane's greeting on a real account: where, as whom, and what opening the lab did there. */
+export function realBanner(title: string, labId: string, steps: number, info: RealInfo): string[] {
+  const ids = Object.values(info.accounts);
+  const out = [`${title} — ${steps} steps, on AWS account ${ids.join(' and ')}${info.callerArn ? ` as ${info.callerArn}` : ''}. Commands here call AWS for real.`];
+  if (info.created.length) out.push(`Set up in your account: ${info.created.join('; ')}.`);
+  if (info.kept.length) out.push(`Already there (kept as they are): ${info.kept.join('; ')}.`);
+  if (info.skipped.length) out.push(`Not set up: ${groupReasons(info.skipped).join('; ')}.`);
+  if (!info.created.length && !info.kept.length) out.push('Opening the lab changed nothing in your account.');
+  out.push(
+    `Secret keys and tokens show as ****…WXYZ (\`reveal\` shows the last ones) and never go to disk. Everything the lab creates is tagged iamlab:lab=${labId}; \`iamlab cleanup ${labId} --real\` removes it when you are done. Type \`help\` for commands.`,
+  );
+  return out;
+}
+
+/** "user a: why; user b: why" → "user a, user b: why" (setup's notes share their reasons). */
+function groupReasons(items: string[]): string[] {
+  const by = new Map<string, string[]>();
+  for (const x of items) {
+    const m = /^(\S+ [^:]+): (.+)$/.exec(x);
+    const [what, why] = m ? [m[1]!, m[2]!] : [x, ''];
+    by.set(why, [...(by.get(why) ?? []), what]);
+  }
+  return [...by].map(([why, whats]) => (why ? `${whats.join(', ')}: ${why}` : whats.join(', ')));
+}
+
+/** What to show when a lab does not open. */
+export function openProblem(e: unknown, labId: string, real: boolean): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  // the app has no profile2 chooser: say how to give one
+  if (real && /--profile2/.test(msg)) return `${msg} In the app: iamlab start ${labId} --real --profile2 <profile of the second account>.`;
+  return msg;
+}
 
 /** Fills {account.KEY} placeholders with the lab's account ids. */
 export function fillAccounts(text: string, accounts: Record<string, string>): string {
@@ -395,6 +502,7 @@ export function checkView(r: StepCheck): CheckView {
 }
 
 function summaryOf(s: LabSession, progress: Record<string, StepProgress>): Summary {
+  const onReal = s.kind === 'real' ? ' --real' : '';
   const lab = s.lab;
   const p = s.progress;
   const skipped = lab.steps.filter((x) => progress[x.id]?.status === 'skipped').map((x) => x.id);
@@ -415,7 +523,7 @@ function summaryOf(s: LabSession, progress: Record<string, StepProgress>): Summa
     steps: lab.steps.length,
     ...(lab.finish?.text ? { finishText: lab.finish.text } : {}),
     ...(lab.finish?.next?.length ? { next: lab.finish.next } : {}),
-    verify: [`iamlab check ${lab.id}`, `iamlab report --lab ${lab.id}`],
+    verify: [`iamlab check ${lab.id}${onReal}`, `iamlab report --lab ${lab.id}`],
   };
 }
 

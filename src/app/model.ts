@@ -21,8 +21,21 @@ export interface CatalogEntry {
   completed: boolean;
   /** Backends the lab supports. */
   backends: Array<'sim' | 'real'>;
+  /** Progress on a real AWS account (its own record, apart from the simulated account's), when there is any. */
+  real?: RealProgress;
   /** A lab file that failed to load: shown, not openable. */
   error?: string;
+}
+
+/** A lab's progress on a real AWS account (the catalog shows it when the account choice is real). */
+export interface RealProgress {
+  passed: number;
+  skipped: number;
+  started: boolean;
+  completed: boolean;
+  resumeStep?: string;
+  /** The AWS account the progress was made in. */
+  accountId?: string;
 }
 
 export type StepKind = 'task' | 'quiz' | 'answer' | 'read';
@@ -128,6 +141,11 @@ export interface LabSnapshot {
   map?: MapView;
   summary?: Summary;
   lastCheck?: CheckView;
+  /**
+   * On a real AWS account: the current step happens in the AWS console, which iamlab cannot see
+   * there, so it can only be skipped (`message` is what its check says).
+   */
+  consoleStep?: { stepId: string; message: string };
 }
 
 export interface LabOpened {

@@ -21,12 +21,18 @@ export interface AppPort {
   solution(stepId: string): Promise<{ snap: LabSnapshot; solution: NonNullable<StepView['solution']> }>;
   skip(stepId: string): Promise<{ snap: LabSnapshot; output: string }>;
   reset(labId: string): Promise<void>;
-  closeLab(): Promise<void>;
+  /** Leaves the lab (saves; on a real account also removes the session's temporary keys); returns problems to show. */
+  closeLab(): Promise<string[] | void>;
   /** Saves everything; called once on quit. */
   quit(): Promise<void>;
   /** Installs who answers the shell's questions while a command runs. */
   setAsk?(fn: (question: string, secret: boolean) => Promise<string | undefined>): void;
+  /** Installs who hears what a slow call waits for ("AWS is throttling; retrying in 1.2 s"). */
+  setNotify?(fn: (text: string) => void): void;
 }
+
+/** Intents the learner waits for (a spinner shows while they run): everything that may call AWS. */
+const SLOW: ReadonlySet<Intent['kind']> = new Set(['open-lab', 'run', 'check', 'hint', 'solution', 'skip', 'reset', 'close-lab']);
 
 export class Runner {
   private chain: Promise<void> = Promise.resolve();
@@ -42,6 +48,7 @@ export class Runner {
           this.dispatch({ type: 'ask', question, secret });
         }),
     );
+    port.setNotify?.((text) => this.dispatch({ type: 'work-notice', text }));
   }
 
   attach(dispatch: (a: Action) => void, exit: () => void): void {
@@ -68,6 +75,16 @@ export class Runner {
   }
 
   private async handle(i: Intent): Promise<void> {
+    const slow = SLOW.has(i.kind);
+    if (slow) this.dispatch({ type: 'work', on: true });
+    try {
+      await this.handleOne(i);
+    } finally {
+      if (slow) this.dispatch({ type: 'work', on: false });
+    }
+  }
+
+  private async handleOne(i: Intent): Promise<void> {
     const d = (a: Action) => this.dispatch(a);
     try {
       switch (i.kind) {
@@ -122,10 +139,11 @@ export class Runner {
           await this.port.reset(i.labId);
           d({ type: 'catalog-loaded', entries: await this.port.catalog() });
           return;
-        case 'close-lab':
-          await this.port.closeLab();
-          d({ type: 'lab-closed' });
+        case 'close-lab': {
+          const notes = (await this.port.closeLab()) ?? [];
+          d({ type: 'lab-closed', ...(notes.length ? { notes } : {}) });
           return;
+        }
         case 'reply':
           return;
         case 'quit':

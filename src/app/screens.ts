@@ -72,20 +72,33 @@ export function progressBar(done: number, skipped: number, total: number, width:
   ];
 }
 
-/** Two rows per lab: title + level/minutes, then progress and "continue". */
-export function catalogEntryRows(e: CatalogEntry, selected: boolean, width: number): Row[] {
+/** Spinner frames (one per tick while something the learner waits for runs). */
+export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+export function spinnerFrame(n: number): string {
+  return SPINNER[n % SPINNER.length]!;
+}
+
+/**
+ * Two rows per lab: title + level/minutes, then progress and "continue". With `account` 'real'
+ * the progress is the lab's progress on a real AWS account (its own record).
+ */
+export function catalogEntryRows(e: CatalogEntry, selected: boolean, width: number, account: 'sim' | 'real' = 'sim'): Row[] {
   const pointer: Run = selected ? { text: '▸ ', style: { color: 'cyan', bold: true } } : { text: '  ' };
   const meta = [e.level, e.minutes ? `${e.minutes} min` : undefined].filter(Boolean).join(' · ');
   const titleW = Math.max(10, width - 2 - textWidth(meta) - 2);
   const title = pad(e.title, titleW);
   const row1: Row = [pointer, { text: title, style: selected ? { bold: true, color: 'cyan' } : BOLD }, { text: '  ' }, { text: meta, style: DIM }];
+  const real = account === 'real';
+  const p = real ? (e.real ?? { passed: 0, skipped: 0, started: false, completed: false }) : e;
+  const where = real && e.real?.accountId ? ` · in ${e.real.accountId}` : '';
   let status: Run[];
   if (e.error) status = [{ text: `cannot load: ${e.error}`, style: { color: 'red' } }];
-  else if (e.completed) status = [{ text: `✓ complete${e.skipped ? ` (${e.skipped} skipped)` : ''}`, style: { color: 'green' } }];
-  else if (e.started) status = [{ text: `${e.passed + e.skipped}/${e.steps}`, style: BOLD }, { text: e.resumeStep ? ` · continue: ${e.resumeStep}` : ' · continue', style: { color: 'cyan' } }];
-  else status = [{ text: `${e.steps} steps · not started`, style: DIM }];
+  else if (real && !e.backends.includes('real')) status = [{ text: 'simulated account only', style: DIM }];
+  else if (p.completed) status = [{ text: `✓ complete${p.skipped ? ` (${p.skipped} skipped)` : ''}${where}`, style: { color: 'green' } }];
+  else if (p.started) status = [{ text: `${p.passed + p.skipped}/${e.steps}`, style: BOLD }, { text: `${p.resumeStep ? ` · continue: ${p.resumeStep}` : ' · continue'}${where}`, style: { color: 'cyan' } }];
+  else status = [{ text: `${e.steps} steps · not started${real ? ' on an AWS account' : ''}`, style: DIM }];
   const barW = Math.min(16, Math.max(6, Math.floor(width / 6)));
-  const row2: Row = [{ text: '  ' }, ...progressBar(e.passed, e.skipped, e.error ? 0 : e.steps, barW), { text: ' ' }, ...status];
+  const row2: Row = [{ text: '  ' }, ...progressBar(p.passed, p.skipped, e.error ? 0 : e.steps, barW), { text: ' ' }, ...status];
   return [row1, truncateRow(row2, width)];
 }
 
@@ -162,7 +175,25 @@ export function stepPanelRows(lab: LabState, width: number, plain = false): { bo
     footer.push(...wrapRuns([{ text: 'Why it matters: ', style: { color: 'green', bold: true } }, { text: step.why }], width, [], '  '));
   }
   const check = lastCheckFor(lab, step.id);
-  if (check && st === 'current') {
+  const onConsole = st === 'current' && lab.snap.consoleStep?.stepId === step.id;
+  if (onConsole) {
+    // the check's whole message goes with the instructions; the footer stays short
+    body.push([]);
+    body.push(...wrapRuns([{ text: 'On your AWS account: ', style: { color: 'yellow', bold: true } }, { text: lab.snap.consoleStep!.message.replace(/\.?$/, '.'), style: { color: 'yellow' } }], width));
+    footer.push(
+      ...wrapRuns(
+        [
+          { text: '! Console step: ', style: { color: 'yellow', bold: true } },
+          { text: 'iamlab cannot see the AWS console on a real account, so this check cannot pass here. ', style: { color: 'yellow' } },
+          { text: 'Skip it to move on (Esc, then k).', style: { bold: true } },
+        ],
+        width,
+        [],
+        '  ',
+      ),
+    );
+  }
+  if (check && st === 'current' && !(onConsole && check.status === 'error')) {
     const mark = check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : check.status === 'pending' ? '…' : '!';
     const style: Style = check.status === 'pass' ? { color: 'green' } : check.status === 'fail' ? { color: 'red' } : { color: 'yellow' };
     const word = check.status === 'fail' ? 'Not yet: ' : check.status === 'error' ? 'Could not check: ' : check.status === 'pending' ? 'Waiting: ' : '';
@@ -205,7 +236,13 @@ export function panelRows(s: AppState, width: number): { body: Row[]; footer: Ro
     case 'map': {
       const head = wrapRuns([{ text: 'Map · who may assume which role (updates as you change policies)', style: { bold: true, color: 'cyan' } }], width);
       const m = lab.snap.map;
-      if (!m) return { body: [...head, [], [{ text: 'The map is available on the simulated account.', style: DIM }]], footer: [] };
+      if (!m) {
+        const why =
+          lab.account.kind === 'real'
+            ? 'The map is drawn on the simulated account only: there iamlab decides every pair itself. On an AWS account it would take a read of IAM and a simulation for each user and role after every command. Ask AWS directly instead: aws iam get-role --role-name NAME --query Role.AssumeRolePolicyDocument, or try aws sts assume-role.'
+            : 'The map is available on the simulated account.';
+        return { body: [...head, [], ...wrapRuns([{ text: why, style: DIM }], width)], footer: [] };
+      }
       return { body: [...head, ...mapRows(m, width)], footer: [] };
     }
     case 'solution': {
@@ -256,8 +293,8 @@ export function inputLine(prompt: string, chars: string[], cursor: number, width
   return { text: shownPrompt + text, cursorX: textWidth(shownPrompt) + bw };
 }
 
-export function shellTitle(shell: ShellPane, lab: LabState | null, width: number, scrolled: boolean): Row {
-  const running = shell.running ? ` running… ${shell.queue.length ? `(${shell.queue.length} queued) ` : ''}` : '';
+export function shellTitle(shell: ShellPane, lab: LabState | null, width: number, scrolled: boolean, spin?: number): Row {
+  const running = shell.running ? ` ${spin !== undefined ? `${spinnerFrame(spin)} ` : ''}running… ${shell.queue.length ? `(${shell.queue.length} queued) ` : ''}` : '';
   const right = scrolled ? ` ↑ scrolled (PgDn to follow) ` : running;
   const left = `─ shell${lab?.account.kind === 'real' ? ' (real AWS account)' : ''} `;
   const fill = Math.max(0, width - textWidth(left) - textWidth(right));
@@ -287,7 +324,13 @@ export function keyBarRow(items: KeyHelp[], width: number): Row {
 }
 
 export function keyBar(s: AppState, width: number): Row {
-  if (s.busy) return [{ text: ` … ${s.busy}`, style: { color: 'cyan' } }];
+  const spin = spinnerFrame(s.spin ?? 0);
+  if (s.busy) return [{ text: ` ${truncate(`${s.work ? spin : '…'} ${s.work?.notice ?? s.busy}`, width - 1)}`, style: { color: s.work?.notice ? 'yellow' : 'cyan' } }];
+  // a slow call on an AWS account: say so (and what a retry waits for) instead of the keys
+  if (s.work && (s.work.notice || s.lab?.account.kind === 'real')) {
+    const text = s.work.notice ?? (s.toast?.text && /…$/.test(s.toast.text) ? s.toast.text : 'working on your AWS account…');
+    return [{ text: ` ${truncate(`${spin} ${text}`, width - 1)}`, style: { color: s.work.notice ? 'yellow' : 'cyan' } }];
+  }
   if (s.toast) {
     const style: Style = s.toast.tone === 'ok' ? { color: 'green' } : s.toast.tone === 'err' ? { color: 'red' } : s.toast.tone === 'warn' ? { color: 'yellow' } : { color: 'cyan' };
     const mark = s.toast.tone === 'ok' ? '✓' : s.toast.tone === 'err' ? '✗' : s.toast.tone === 'warn' ? '!' : '›';

@@ -67,11 +67,16 @@ export interface DialogField {
   choice?: number;
   placeholder?: string;
   required?: boolean;
+  /** Typed characters show as * (an MFA code, a secret). */
+  secret?: boolean;
 }
 
 export interface DialogState {
-  which: 'switch-role' | 'sign-in' | 'answer';
+  /** 'ask': a question of a command the app is running while no shell is on screen (opening a lab on a real account). */
+  which: 'switch-role' | 'sign-in' | 'answer' | 'ask';
   title: string;
+  /** Text shown above the fields (the whole question of an 'ask'). */
+  text?: string;
   fields: DialogField[];
   focus: number;
   error?: string;
@@ -129,6 +134,10 @@ export interface AppState {
   exitCode: number;
   /** Whether colours are shown (NO_COLOR / FORCE_COLOR=0 turn them off). */
   color: boolean;
+  /** Something the learner waits for is running (a spinner shows); `notice` says what it waits for (a retry). */
+  work: { notice?: string } | null;
+  /** Spinner frame. */
+  spin: number;
 }
 
 export interface InitOptions {
@@ -159,6 +168,8 @@ export function initialState(o: InitOptions = {}): AppState {
     quitting: false,
     exitCode: 0,
     color: o.color ?? true,
+    work: null,
+    spin: 0,
   };
   if (o.entries) s = reducer(s, { type: 'catalog-loaded', entries: o.entries });
   else s = want(s, { kind: 'load-catalog' });
@@ -194,9 +205,16 @@ export type Action =
   | { type: 'snapshot'; snap: LabSnapshot; note?: { text: string; tone: Tone } }
   /** The solution as the lab resolves it (placeholders filled), once the learner asked for it. */
   | { type: 'solution-shown'; stepId: string; solution: NonNullable<StepView['solution']>; snap: LabSnapshot }
-  | { type: 'lab-closed' }
+  /** notes: what leaving the lab could not do (an access key left in the account). */
+  | { type: 'lab-closed'; notes?: string[] }
   | { type: 'failed'; message: string }
-  | { type: 'toast-clear' };
+  | { type: 'toast-clear' }
+  /** The runner started / finished something the learner waits for. */
+  | { type: 'work'; on: boolean }
+  /** What the running work waits for ("AWS is throttling; retrying in 1.2 s …"). */
+  | { type: 'work-notice'; text: string }
+  /** The spinner's clock (only while work or busy). */
+  | { type: 'tick' };
 
 const want = (s: AppState, body: IntentBody): AppState => ({
   ...s,
@@ -255,10 +273,17 @@ export function reducer(s: AppState, a: Action): AppState {
     }
     case 'toast-clear':
       return s.toast ? { ...s, toast: null } : s;
+    case 'work':
+      return a.on ? { ...s, work: {} } : s.work ? { ...s, work: null } : s;
+    case 'work-notice':
+      return s.work ? { ...s, work: { notice: a.text } } : s;
+    case 'tick':
+      return s.work || s.busy ? { ...s, spin: (s.spin + 1) % 1000 } : s;
     case 'catalog-loaded': {
       const cursor = Math.min(s.catalog.cursor, Math.max(0, a.entries.length - 1));
-      // start on the lab the learner was in the middle of
-      const resume = s.catalog.entries === null ? a.entries.findIndex((e) => e.started && !e.completed) : -1;
+      // start on the lab the learner was in the middle of (on the account chosen)
+      const real = s.catalog.account === 'real';
+      const resume = s.catalog.entries === null ? a.entries.findIndex((e) => (real ? e.real?.started && !e.real.completed : e.started && !e.completed)) : -1;
       const { error: _e, ...rest } = s.catalog;
       return { ...s, catalog: { ...rest, entries: a.entries, cursor: resume >= 0 ? resume : cursor } };
     }
@@ -279,7 +304,14 @@ export function reducer(s: AppState, a: Action): AppState {
     case 'run-started':
       return { ...s, shell: { ...s.shell, running: true } };
     case 'ask':
-      return { ...s, focus: 'shell', overlay: null, shell: { ...s.shell, ask: { question: a.question, secret: a.secret }, scroll: 0 } };
+      // no shell on screen (the lab is still opening): the question gets a box of its own
+      if (!s.lab || s.screen !== 'lab') return { ...s, overlay: { kind: 'dialog', dialog: askDialog(a.question, a.secret) } };
+      {
+        // a long question (the write confirmation) is printed in full; its last sentence is the prompt
+        const { text, prompt } = splitQuestion(a.question, s.size.columns);
+        const shell = text ? print(s.shell, text, 'warn') : s.shell;
+        return { ...s, focus: 'shell', overlay: null, shell: { ...shell, ask: { question: prompt, secret: a.secret }, scroll: 0 } };
+      }
     case 'run-done':
       return runDone(s, a);
     case 'completions':
@@ -295,8 +327,10 @@ export function reducer(s: AppState, a: Action): AppState {
       const steps = s.lab.steps.map((x) => (x.id === a.stepId ? { ...x, solution: a.solution } : x));
       return applySnapshot({ ...s, lab: { ...s.lab, steps } }, a.snap);
     }
-    case 'lab-closed':
-      return want({ ...s, screen: 'catalog', lab: null, busy: null, overlay: null, shell: emptyShell() }, { kind: 'load-catalog' });
+    case 'lab-closed': {
+      const catalog = a.notes?.length ? { ...s.catalog, error: a.notes.join(' ') } : s.catalog;
+      return want({ ...s, screen: 'catalog', lab: null, busy: null, overlay: null, shell: emptyShell(), catalog }, { kind: 'load-catalog' });
+    }
     case 'key': {
       const ctx = inputContext(s);
       if (a.ev.kind === 'text' && a.ev.text.includes('\t')) {
@@ -460,7 +494,40 @@ function command(s: AppState, cmd: Command): AppState {
 
 function quit(s: AppState): AppState {
   if (s.quitting) return s;
-  return want({ ...s, quitting: true, overlay: null, busy: 'Saving…' }, { kind: 'quit' });
+  // a question still open is answered "cancelled", so the work waiting on it ends and quit can run
+  return want({ ...closeOverlay(s), quitting: true, busy: 'Saving…' }, { kind: 'quit' });
+}
+
+/** Closes the overlay; a question box closed unanswered tells the running command so. */
+function closeOverlay(s: AppState): AppState {
+  if (s.overlay?.kind === 'dialog' && s.overlay.dialog.which === 'ask') return want({ ...s, overlay: null }, { kind: 'reply', text: undefined });
+  return s.overlay ? { ...s, overlay: null } : s;
+}
+
+/**
+ * A question too long for the prompt line: the text to print above it, and the prompt (its last
+ * sentence, e.g. "Go ahead? [y/N] ", or "> " when even that is long).
+ */
+export function splitQuestion(question: string, columns: number): { text?: string; prompt: string } {
+  if (question.length <= Math.max(20, Math.floor(columns / 2))) return { prompt: question };
+  const body = question.trimEnd();
+  const cut = body.lastIndexOf('. ');
+  const tail = cut >= 0 ? body.slice(cut + 2) : '';
+  if (tail && tail.length <= 40) return { text: body.slice(0, cut + 1), prompt: `${tail} ` };
+  return { text: body, prompt: '> ' };
+}
+
+/** A running command's question, in a box (while no shell is on screen). */
+export function askDialog(question: string, secret: boolean): DialogState {
+  const q = question.trim();
+  const yesNo = /\[y\/N\]\s*$/i.test(q);
+  return {
+    which: 'ask',
+    title: yesNo ? 'iamlab asks before changing your AWS account' : 'iamlab needs an answer',
+    text: q,
+    fields: [{ ...field('answer', yesNo ? 'y/N' : 'Answer', '', yesNo ? 'y to go ahead, Enter or Esc for no' : '', false), ...(secret ? { secret: true } : {}) }],
+    focus: 0,
+  };
 }
 
 function interrupt(s: AppState, ctx: InputContext): AppState {
@@ -473,7 +540,7 @@ function interrupt(s: AppState, ctx: InputContext): AppState {
     const shell = print(s.shell, `${s.shell.continuation !== null ? '> ' : s.shell.prompt}${lineText(s.shell.editor)}^C`, 'input');
     return { ...s, shell: { ...shell, editor: lineReducer(s.shell.editor, { type: 'kill', what: 'line' }), continuation: null, scroll: 0 } };
   }
-  if (ctx === 'dialog-text' || ctx === 'dialog-choice' || ctx === 'confirm') return { ...s, overlay: null };
+  if (ctx === 'dialog-text' || ctx === 'dialog-choice' || ctx === 'confirm') return closeOverlay(s);
   return quit(s);
 }
 
@@ -518,6 +585,7 @@ function catalogCommand(s: AppState, cmd: Command): AppState {
     case 'reset-lab': {
       const e = c.entries?.[c.cursor];
       if (!e || e.error) return s;
+      if (c.account === 'real') return toast(s, `r resets the simulated account's lab. On your AWS account: iamlab cleanup ${e.id} --real removes what the lab made; iamlab start ${e.id} --real picks up your progress.`, 'info');
       return {
         ...s,
         overlay: { kind: 'confirm', action: 'reset', target: e.id, title: `Reset ${e.title}?`, text: 'The lab starts over: a fresh simulated account and no progress. Your other labs are kept.' },
@@ -637,6 +705,7 @@ function labCommand(s: AppState, cmd: Command): AppState {
     case 'skip': {
       if (!cur) return toast(s, 'Every step is done.', 'info');
       if (cur.skip === 'forbidden') return toast(s, 'This step cannot be skipped.', 'warn');
+      const onConsole = lab.snap.consoleStep?.stepId === cur.id;
       return {
         ...s,
         overlay: {
@@ -644,7 +713,11 @@ function labCommand(s: AppState, cmd: Command): AppState {
           action: 'skip',
           target: cur.id,
           title: `Skip step ${lab.snap.current + 1}: ${cur.title}?`,
-          text: 'Its solution runs so the next steps work, and the step is recorded as skipped.',
+          text: onConsole
+            ? 'This step happens in the AWS console, which iamlab cannot see on a real account: skipping is how to move past it (do it in your browser first if you like). The solution\'s shell lines run; its console lines do not. The step is recorded as skipped.'
+            : lab.account.kind === 'real'
+              ? 'Its solution runs in your AWS account so the next steps work, and the step is recorded as skipped.'
+              : 'Its solution runs so the next steps work, and the step is recorded as skipped.',
         },
       };
     }
@@ -744,6 +817,7 @@ export function shellQuote(w: string): string {
 
 /** The console command a dialog stands for, or an error to show in the dialog. */
 export function dialogCommandLine(d: DialogState): { line: string } | { error: string } {
+  if (d.which === 'ask') return { error: 'This box answers a question; it runs no command.' };
   if (d.which === 'answer') {
     const text = val(d, 'answer');
     if (!text) return { error: 'Type your answer first.' };
@@ -784,7 +858,7 @@ function dialogCommand(s: AppState, cmd: Command): AppState {
   };
   switch (cmd.type) {
     case 'close':
-      return { ...s, overlay: null };
+      return closeOverlay(s);
     case 'next-field':
       return setDialog({ ...d, focus: (d.focus + 1) % d.fields.length });
     case 'prev-field':
@@ -802,6 +876,7 @@ function dialogCommand(s: AppState, cmd: Command): AppState {
       return setField({ ...f, choice: ((f.choice ?? 0) + (cmd.type === 'right' ? 1 : -1) + m) % m });
     }
     case 'submit': {
+      if (d.which === 'ask') return want({ ...s, overlay: null }, { kind: 'reply', text: lineText(f.editor) });
       // Enter on a field moves on; on the last field (or with everything filled) it submits
       const r = dialogCommandLine(d);
       if ('error' in r) {

@@ -341,6 +341,8 @@ export class RealShellSession extends ShellSession {
     this.redactor.rememberState(this.state);
     const x = this.redactor.expandRedacted(line);
     line = x.line;
+    // a secret typed or pasted next to its name is one from now on (hidden in output, history and files)
+    for (const secret of namedSecrets(line)) this.redactor.remember(secret);
     if (x.unknown.length) pre += `iamlab: ${x.unknown.join(', ')} ${x.unknown.length === 1 ? 'is a hidden value' : 'are hidden values'} iamlab cannot match to a secret it knows; type \`reveal\` to see the last secrets in full.\n`;
     const problem = await this.prepareChainProfiles(line);
     if (problem) return { stdout: '', stderr: pre + problem, exitCode: 253, calls: [] };

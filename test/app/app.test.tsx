@@ -1,8 +1,10 @@
 // The whole app in-process (ink-testing-library): the real controller, labs, shell and
 // simulated account under a temporary IAMLAB home, driven by keystrokes as a learner would.
+// The real-account path runs against the project's own endpoint (src/serve on an ephemeral
+// port) reached through the AWS SDK, as a real AWS account would be.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -12,8 +14,12 @@ import { App } from '../../src/app/ui/App.js';
 import { AppController } from '../../src/app/controller.js';
 import { Runner } from '../../src/app/runner.js';
 import { initialState, type AppState } from '../../src/app/state.js';
-import { openLab } from '../../src/labs/index.js';
+import { openLab, ProgressStore } from '../../src/labs/index.js';
 import { startWorkshopServer } from '../../src/workshop/server.js';
+import { SimBackend, World } from '../../src/sim/index.js';
+import { startServer } from '../../src/serve/index.js';
+import type { ControllerOptions } from '../../src/app/controller.js';
+import { noAwsEnv, withEnv } from '../real/helpers.js';
 
 const ENTER = '\r';
 const ESC = '\x1b';
@@ -44,13 +50,13 @@ interface Running {
   controller: AppController;
 }
 
-function start(home: string, o: { lab?: string } = {}): Running {
-  const controller = new AppController({ home });
+function start(home: string, o: { lab?: string; real?: boolean; controller?: ControllerOptions } = {}): Running {
+  const controller = new AppController({ home, ...o.controller });
   const runner = new Runner(controller);
   let done!: (s: AppState) => void;
   const exited = new Promise<AppState>((r) => (done = r));
   const entries = controller.quickCatalog();
-  const init = initialState({ columns: 80, rows: 24, ...(o.lab ? { lab: o.lab } : {}), ...(entries ? { entries } : {}) });
+  const init = initialState({ columns: 80, rows: 24, ...(o.lab ? { lab: o.lab } : {}), ...(o.real ? { real: true } : {}), ...(entries ? { entries } : {}) });
   const r = render(<App init={init} runner={runner} onExit={done} toastMs={0} />);
   const frame = () => stripVTControlCharacters(r.lastFrame() ?? '');
   const waitFor = async (re: RegExp, timeoutMs = 8000) => {
@@ -80,6 +86,11 @@ function start(home: string, o: { lab?: string } = {}): Running {
 }
 
 const lines = (f: string) => f.split('\n');
+/** The screen's text as one line: box borders and line breaks of wrapped text gone. */
+const flat = (f: string) => f.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
+/** The screen's text without any whitespace (the shell pane wraps in the middle of words). */
+const squash = (f: string) => f.replace(/[│╭╮╰╯─]/g, '').replace(/\s+/g, '');
+const shows = (f: string, text: string) => squash(f).includes(squash(text));
 
 describe('the app, driven by keys', () => {
   it('catalog → lab; a paste of several lines with a heredoc runs line by line; checks pass and the next step opens; hint; why; map', async (t) => {
@@ -254,19 +265,31 @@ describe('the app, driven by keys', () => {
     await app.exited;
   });
 
-  it('a quiz is answered through the answer form (`answer …` in the shell); c checks on request; ? shows the keys; the real account is refused cleanly until it lands', async (t) => {
+  it('a quiz is answered through the answer form (`answer …` in the shell); c checks on request; ? shows the keys; a real account without credentials says so cleanly', async (t) => {
     const home = newHome();
     const s = await openLab('trust-policy-control', { home, realTime: false });
     for (let i = 0; i < 5; i++) await s.skip();
     s.save();
-    const app = start(home);
+    // a machine without AWS credentials: no variables, empty files, no instance metadata
+    const aws = mkdtempSync(join(tmpdir(), 'iamlab-app-noaws-'));
+    homes.push(aws);
+    writeFileSync(join(aws, 'config'), '');
+    writeFileSync(join(aws, 'credentials'), '');
+    const files = { AWS_CONFIG_FILE: join(aws, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(aws, 'credentials') };
+    const restore = withEnv(noAwsEnv(files));
+    t.after(restore);
+    const app = start(home, { controller: { env: { ...files, AWS_EC2_METADATA_DISABLED: 'true', HOME: aws } } });
     t.after(() => app.unmount());
     let f = await app.waitFor(/Control who may assume a role/);
-    // the real account: choose it, pick the lab — a clear message, no crash, still on the catalog
+    // the real account: choose it, pick the lab — the setup's clear message, no crash, still on the catalog
     app.write('a');
-    await app.waitFor(/● real AWS account/);
+    f = await app.waitFor(/● real AWS account \(no profiles in ~\/\.aws\/config\)/);
+    assert.match(f, /6 steps · not started on an AWS account/, 'the real account has its own (empty) progress');
     app.write(ENTER);
-    f = await app.waitFor(/Simulated account only: Control who may assume/);
+    f = await app.waitFor(/✗ The lab did not open/, 20_000);
+    assert.ok(shows(f, 'Setting up lab trust-policy-control in your AWS account stopped: No AWS credentials found for profile "default" — run aws configure'), f);
+    assert.match(f, /Account:/, 'still on the catalog');
+    assert.doesNotMatch(f, /at \S+ \(|Error:/, 'no stack trace');
     app.write('a');
     await app.waitFor(/● simulated/);
     app.write('?');
@@ -319,5 +342,133 @@ describe('the app, driven by keys', () => {
       ['joined', 'started:create-temp-user-role', 'hint:create-temp-user-role', 'skip:create-temp-user-role', 'passed:create-balu'],
     );
     assert.equal(Object.values(server.room.learners)[0]!.name, 'Ada');
+  });
+
+  it('iamlab start <lab> --real: the lab opens on an AWS account (the project\'s own endpoint), asks before the setup writes, says what it did, runs commands there, skips a console step, keeps its own progress', async (t) => {
+    // the "AWS account": a simulated world served over HTTP; the learner's admin keys in a credentials file
+    const ACCOUNT = '210987654321';
+    const world = World.create({ seed: 'app-real', now: new Date(), realTime: true });
+    world.createAccount(ACCOUNT);
+    const sim = new SimBackend(world);
+    const root = world.rootCredentials(ACCOUNT);
+    const iam = (operation: string, input: Record<string, unknown>) => {
+      const r = sim.callSync({ service: 'iam', operation, input, credentials: root, via: 'api' });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.output;
+    };
+    iam('CreateUser', { UserName: 'me' });
+    iam('AttachUserPolicy', { UserName: 'me', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+    const me = iam('CreateAccessKey', { UserName: 'me' }).AccessKey as { AccessKeyId: string; SecretAccessKey: string };
+    const server = await startServer({ world });
+    t.after(() => server.close());
+    const aws = mkdtempSync(join(tmpdir(), 'iamlab-app-aws-'));
+    homes.push(aws);
+    writeFileSync(join(aws, 'credentials'), `[default]\naws_access_key_id = ${me.AccessKeyId}\naws_secret_access_key = ${me.SecretAccessKey}\n`);
+    writeFileSync(join(aws, 'config'), '[default]\nregion = us-east-1\n');
+    const env = { AWS_ENDPOINT_URL: server.url, AWS_CONFIG_FILE: join(aws, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(aws, 'credentials'), HOME: aws };
+    // the SDK's credential chain reads process.env; the Node-version warning must not need the launcher to stay off the screen
+    const restore = withEnv(noAwsEnv({ ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined }));
+    t.after(restore);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    t.after(() => process.off('warning', onWarning));
+
+    const home = newHome();
+    const app = start(home, { lab: 'trust-policy-control', real: true, controller: { env, realBackendOptions: { retry: { sleep: async () => {} } } } });
+    t.after(() => app.unmount());
+    // opening creates the lab's users: asked first, in a box (no shell is on screen yet)
+    let f = await app.waitFor(/iamlab asks before changing your AWS account/, 20_000);
+    assert.match(flat(f), new RegExp(`Lab trust-policy-control creates and changes IAM resources in AWS account ${ACCOUNT} as arn:aws:iam::${ACCOUNT}:user/me \\(first CreateUser in us-east-1\\); everything it creates is tagged iamlab:lab=trust-policy-control\\. Go ahead\\? \\[y/N\\]`));
+    app.write('y');
+    await app.waitFor(/y\/N +y/);
+    app.write(ENTER);
+    f = await app.waitFor(/Step 1 of 6/, 20_000);
+    // what the shell pane said on opening (scrolled up to its start)
+    app.write('\x1b[5~');
+    f = await app.waitFor(/scrolled/);
+    assert.ok(shows(f, `steps, on AWS account ${ACCOUNT} as arn:aws:iam::${ACCOUNT}:user/me. Commands here call AWS for real.`), f);
+    assert.ok(shows(f, 'Set up in your account: user user1; user user2; user User3.'), f);
+    assert.ok(shows(f, 'Not set up: user admin: your own identity plays this administrator; user user1, user user2, user User3: no console password'), f);
+    app.write('\x1b[6~');
+    f = await app.waitFor(/iamlab cleanup trust-policy-control --real/);
+    assert.ok(shows(f, 'Everything the lab creates is tagged iamlab:lab=trust-policy-control'), f);
+    assert.match(f, /─ shell \(real AWS account\)/);
+    assert.match(f, new RegExp(`me@${ACCOUNT} \\$|me @ ${ACCOUNT}`), 'who the shell runs as');
+    assert.ok(world.iam.user(ACCOUNT, 'user2'), 'setup made user2 in the account');
+
+    // a command runs in the account
+    f = await app.run('aws iam get-user --user-name user2 --query User.Arn --output text', new RegExp(`arn:aws:iam::${ACCOUNT}:user/user2\\s*\\n`));
+    // the map is the simulated account's
+    app.write(ESC);
+    await app.waitFor(/LAB KEYS/);
+    app.write('m');
+    f = await app.waitFor(/drawn on the simulated account only/);
+    app.write('m');
+    // steps 1 and 2 skipped: their solutions run in the account
+    for (const n of [1, 2]) {
+      if (n > 1) {
+        // after a skip the shell has the keys again (the key bar shows the new step's toast)
+        app.write(ESC);
+        await app.waitFor(/LAB KEYS/);
+      }
+      app.write('k');
+      f = await app.waitFor(new RegExp(`Skip step ${n}:`));
+      assert.match(flat(f), /Its solution runs in your AWS account/);
+      app.write('y');
+      await app.waitFor(new RegExp(`Step ${n + 1} of 6`), 20_000);
+    }
+    assert.ok(world.iam.role(ACCOUNT, 's3-full-access'), 'the skipped step\'s solution made the role in the account');
+    // step 3 happens in the console: iamlab says it cannot see it and offers the skip
+    f = await app.waitFor(/! Console step:/);
+    assert.match(flat(f), /iamlab cannot see the AWS console on a real account, so this check cannot pass here\. Skip it to move on \(Esc, then k\)\./);
+    // the check's own words are with the instructions
+    app.write(ESC);
+    await app.waitFor(/LAB KEYS/);
+    app.write('\x1b[6~');
+    f = await app.waitFor(/On your AWS account:/);
+    assert.match(f, /On your AWS account: this step happens in the AWS/);
+    app.write('i');
+    app.write(ESC);
+    await app.waitFor(/LAB KEYS/);
+    app.write('k');
+    f = await app.waitFor(/Skip step 3:/);
+    assert.match(flat(f), /happens in the AWS console, which iamlab cannot see on a real account: skipping is how to move past it/);
+    app.write('y');
+    f = await app.waitFor(/Step 4 of 6/, 20_000);
+    assert.match(f, /↷ 3/);
+    app.write(ESC);
+    await app.waitFor(/LAB KEYS/);
+    app.write('q');
+    await app.exited;
+
+    // progress: its own record, with the account; the simulated account's lab untouched
+    const store = new ProgressStore(home);
+    const p = store.get('trust-policy-control', 'real');
+    assert.equal(p?.account_id, ACCOUNT);
+    assert.equal(p?.current, 'trust-two-users');
+    assert.deepEqual(['create-s3-role', 'user1-sts-permission', 'switch-role-console'].map((id) => p?.steps[id]?.skipped), [true, true, true]);
+    assert.equal(store.get('trust-policy-control'), undefined, 'no simulated progress');
+    // nothing secret under the home (the learner's key, any key or session of the account)
+    const secrets = [me.SecretAccessKey];
+    for (const u of world.iam.users(ACCOUNT)) for (const k of u.accessKeys) secrets.push(k.secret);
+    for (const x of world.sessions.values()) secrets.push(x.secret, x.token);
+    for (const name of readdirSync(home, { recursive: true }) as string[]) {
+      const path = join(home, name);
+      if (!statSync(path).isFile()) continue;
+      const text = readFileSync(path, 'utf8');
+      for (const sec of secrets) assert.ok(!text.includes(sec), `${name} holds a secret`);
+    }
+    assert.deepEqual(warnings.filter((w) => /NodeVersionSupport|AWS SDK/.test(w)), [], 'no SDK warning reached the terminal');
+
+    // back on the home screen with the real account chosen: the real progress shows
+    const again = start(home, { real: true, controller: { env } });
+    t.after(() => again.unmount());
+    f = await again.waitFor(new RegExp(`3/6 · continue: Allow only user1 and user2 · in ${ACCOUNT}|3/6 · continue: .* · in ${ACCOUNT}`));
+    again.write('a');
+    f = await again.waitFor(/● simulated/);
+    assert.doesNotMatch(f, /3\/6/, 'the simulated account has no progress on it');
+    again.write('q');
+    await again.exited;
   });
 });

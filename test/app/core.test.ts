@@ -13,6 +13,11 @@ import { whyRows, verdict } from '../../src/app/why.js';
 import { mapRows, ruleOf } from '../../src/app/map.js';
 import { noTerminalMessage, terminalProblem, colorEnabled } from '../../src/app/tty.js';
 import { arnLabel, promptFor } from '../../src/app/identity.js';
+import { openProblem, realBanner, retryNotice } from '../../src/app/controller.js';
+import { catalogEntries, readProgressRecords } from '../../src/app/catalog-cache.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LabOpened, LabSnapshot, StepView } from '../../src/app/model.js';
 import { authorize, validatePolicy } from '../../src/policy/index.js';
 import type { PolicyDocument, PrincipalInfo } from '../../src/policy/types.js';
@@ -629,5 +634,132 @@ describe('no terminal', () => {
     assert.equal(colorEnabled({ FORCE_COLOR: '0' }), false);
     assert.equal(colorEnabled({ NO_COLOR: '1' }), false);
     assert.equal(colorEnabled({}), true);
+  });
+});
+
+describe('real account: questions while opening, the spinner, console steps, real progress', () => {
+  it('a question asked while the lab opens gets a box; Enter answers it, Esc or Ctrl-C answers "cancelled"', () => {
+    let s = initialState({ columns: 80, rows: 24, lab: 'trust-policy-control', real: true });
+    assert.equal(inputContext(s), 'busy');
+    const q = 'Lab trust-policy-control creates and changes IAM resources in AWS account 210987654321 as arn:aws:iam::210987654321:user/me (first CreateUser in us-east-1); everything it creates is tagged iamlab:lab=trust-policy-control. Go ahead? [y/N] ';
+    s = feed(s, { type: 'intents-taken', ids: s.intents.map((i) => i.id) }, { type: 'ask', question: q, secret: false });
+    assert.equal(s.overlay?.kind, 'dialog');
+    assert.equal(inputContext(s), 'dialog-text', 'the box has the keys even while the lab opens');
+    const d = (s.overlay as { dialog: { which: string; title: string; text?: string } }).dialog;
+    assert.equal(d.which, 'ask');
+    assert.equal(d.title, 'iamlab asks before changing your AWS account');
+    assert.equal(d.text, q.trim());
+    s = feed(s, ...typed('y'), key('enter'));
+    assert.equal(s.overlay, null);
+    assert.deepEqual({ ...s.intents.at(-1)!, id: 0 }, { id: 0, kind: 'reply', text: 'y' });
+    assert.equal(s.busy, 'Opening trust-policy-control…', 'still opening');
+    // an MFA code is typed hidden; Esc cancels (the command hears undefined)
+    s = feed(s, { type: 'ask', question: 'Enter MFA code for arn:aws:iam::210987654321:mfa/me: ', secret: true });
+    const field = (s.overlay as { dialog: { fields: Array<{ secret?: boolean }> } }).dialog.fields[0]!;
+    assert.equal(field.secret, true);
+    s = feed(s, key('escape'));
+    assert.deepEqual({ ...s.intents.at(-1)!, id: 0 }, { id: 0, kind: 'reply', text: undefined });
+    s = feed(s, { type: 'ask', question: 'Go ahead? [y/N] ', secret: false }, ctrl('c'));
+    assert.deepEqual({ ...s.intents.at(-1)!, id: 0 }, { id: 0, kind: 'reply', text: undefined });
+    assert.equal(s.quitting, false, 'Ctrl-C in the box cancels the question, it does not quit');
+  });
+
+  it('quitting while a question is open answers it first, so the waiting work ends and the quit runs', () => {
+    let s = initialState({ columns: 80, rows: 24, lab: 'x', real: true });
+    s = feed(s, { type: 'intents-taken', ids: s.intents.map((i) => i.id) }, { type: 'ask', question: 'Go ahead? [y/N] ', secret: false });
+    const quit: Action = { type: 'cmd', cmd: { type: 'quit' } };
+    s = feed(s, quit);
+    assert.deepEqual(s.intents.map((i) => i.kind), ['reply', 'quit']);
+    assert.equal(s.overlay, null);
+  });
+
+  it('the key bar turns a spinner while a real call runs, and says what a retry waits for', () => {
+    let s = inLab();
+    s = { ...s, lab: { ...s.lab!, account: { kind: 'real', label: 'AWS account 210987654321' } } };
+    s = feed(s, { type: 'work', on: true });
+    const first = rowText(keyBar(s, 79));
+    assert.match(first, /^ ⠋ working on your AWS account…$/);
+    s = feed(s, { type: 'tick' });
+    assert.match(rowText(keyBar(s, 79)), /^ ⠙ working on your AWS account…$/);
+    s = feed(s, { type: 'work-notice', text: retryNotice({ attempt: 1, maxAttempts: 5, delayMs: 1234, kind: 'throttling', code: 'Throttling' }) });
+    assert.equal(rowText(keyBar(s, 79)), ' ⠙ AWS is throttling (Throttling); retrying in 1.2 s (attempt 2 of 5)');
+    s = feed(s, { type: 'work', on: false });
+    assert.equal(s.work, null);
+    assert.doesNotMatch(rowText(keyBar(s, 79)), /⠙|working/);
+    const spin = s.spin;
+    assert.equal(feed(s, { type: 'tick' }).spin, spin, 'no work, no ticks');
+    // on the simulated account a command is too quick to announce: the keys stay
+    const sim = feed(inLab(), { type: 'work', on: true });
+    assert.doesNotMatch(rowText(keyBar(sim, 79)), /working/);
+    assert.equal(retryNotice({ attempt: 1, maxAttempts: 2, delayMs: 250, kind: 'network', code: 'ECONNREFUSED' }), 'no answer from AWS (ECONNREFUSED); retrying in 250 ms (attempt 2 of 2)');
+  });
+
+  it('a console step on a real account: the panel says only skip moves past it, with the check\'s words; skip says so too', () => {
+    let s = inLab();
+    const message = 'this step happens in the AWS console in your browser, which iamlab cannot see on a real account';
+    s = { ...s, lab: { ...s.lab!, account: { kind: 'real', label: 'AWS account 210987654321' } } };
+    s = feed(s, { type: 'snapshot', snap: snap([], [], { consoleStep: { stepId: 'create-role', message } }) });
+    const { body, footer } = stepPanelRows(s.lab!, 60);
+    assert.match(body.map(rowText).join(' '), /On your AWS account: this step happens in the AWS console in your browser, which iamlab cannot see on a real\s+account\./);
+    assert.match(footer.map(rowText).join(' ').replace(/\s+/g, ' '), /! Console step: iamlab cannot see the AWS console on a real account, so this check cannot pass here\. Skip it to move on \(Esc, then k\)\./);
+    s = feed(s, key('escape'), ...typed('k'));
+    assert.equal(s.overlay?.kind, 'confirm');
+    assert.match((s.overlay as { text: string }).text, /^This step happens in the AWS console, which iamlab cannot see on a real account: skipping is how to move past it/);
+  });
+
+  it('the catalog shows real-account progress when the account choice is real', () => {
+    const e = { id: 'a', title: 'Switch to an admin role', steps: 6, passed: 3, skipped: 0, started: true, completed: false, backends: ['sim', 'real'] as Array<'sim' | 'real'>, resumeStep: 'Sign in as balu', real: { passed: 1, skipped: 1, started: true, completed: false, resumeStep: 'Attach the policy', accountId: '210987654321' } };
+    assert.match(catalogEntryRows(e, false, 78).map(rowText)[1]!, /3\/6 · continue: Sign in as balu$/);
+    assert.match(catalogEntryRows(e, false, 78, 'real').map(rowText)[1]!, /2\/6 · continue: Attach the policy · in 210987654321$/);
+    const { real: _r, ...fresh } = e;
+    assert.match(catalogEntryRows(fresh, false, 78, 'real').map(rowText)[1]!, /6 steps · not started on an AWS account$/);
+    assert.match(catalogEntryRows({ ...fresh, backends: ['sim'] }, false, 78, 'real').map(rowText)[1]!, /simulated account only$/);
+    // the progress file: real records apart (and a real record an older build left under labs)
+    const dir = mkdtempSync(join(tmpdir(), 'iamlab-core-'));
+    try {
+      const path = join(dir, 'config.json');
+      writeFileSync(path, JSON.stringify({ labs: { a: { current: 's2', steps: {} }, old: { backend: 'real', current: null, steps: {} } }, 'labs-real': { b: { backend: 'real', account_id: '210987654321', current: 's1', steps: {} } } }));
+      assert.deepEqual(Object.keys(readProgressRecords(path)), ['a']);
+      assert.deepEqual(Object.keys(readProgressRecords(path, 'real')).sort(), ['b', 'old']);
+      const entries = catalogEntries([{ id: 'b', title: 'B', backends: ['sim', 'real'], steps: [{ id: 's1', title: 'One' }] }], [], readProgressRecords(path), readProgressRecords(path, 'real'));
+      assert.equal(entries[0]!.started, false);
+      assert.deepEqual(entries[0]!.real, { passed: 0, skipped: 0, started: false, completed: false, accountId: '210987654321' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the greeting on a real account says where, as whom, and what setup did (reasons grouped)', () => {
+    const lines = realBanner('Trust policies', 'trust-policy-control', 6, {
+      accounts: { main: '210987654321' },
+      callerArn: 'arn:aws:iam::210987654321:user/me',
+      created: ['user user1', 'user user2'],
+      kept: [],
+      skipped: ['user admin: your own identity plays this administrator', 'user user1: no console password (console steps are not checked on a real account)', 'user user2: no console password (console steps are not checked on a real account)'],
+    });
+    assert.deepEqual(lines.slice(0, 3), [
+      'Trust policies — 6 steps, on AWS account 210987654321 as arn:aws:iam::210987654321:user/me. Commands here call AWS for real.',
+      'Set up in your account: user user1; user user2.',
+      'Not set up: user admin: your own identity plays this administrator; user user1, user user2: no console password (console steps are not checked on a real account).',
+    ]);
+    assert.match(lines[3]!, /never go to disk\. Everything the lab creates is tagged iamlab:lab=trust-policy-control; `iamlab cleanup trust-policy-control --real` removes it/);
+    assert.match(realBanner('T', 'x', 1, { accounts: { main: '1' }, created: [], kept: [], skipped: [] }).join('\n'), /Opening the lab changed nothing in your account\./);
+    assert.match(openProblem(new Error('Lab cross-account-cli needs two AWS accounts (dev and prod): add --profile2 <a profile of the second account>, or do it on the simulated account.'), 'cross-account-cli', true), /In the app: iamlab start cross-account-cli --real --profile2 <profile of the second account>\.$/);
+  });
+});
+
+describe('a long question while a command runs in the lab', () => {
+  it('is printed in full above the prompt; its last sentence is the prompt; the answer is echoed after it', () => {
+    let s = inLab();
+    const q = 'Lab zero-permission-user creates and changes IAM resources in AWS account 210987654321 as arn:aws:iam::210987654321:user/me (first CreateUser in us-east-1); everything it creates is tagged iamlab:lab=zero-permission-user. Go ahead? [y/N] ';
+    s = feed(s, { type: 'ask', question: q, secret: false });
+    assert.equal(s.shell.ask?.question, 'Go ahead? [y/N] ');
+    assert.equal(s.shell.lines.at(-1)!.text, q.trimEnd().replace(/ Go ahead\? \[y\/N\]$/, ''));
+    s = feed(s, ...typed('y'), key('enter'));
+    assert.equal(s.shell.lines.at(-1)!.text, 'Go ahead? [y/N] y');
+    assert.deepEqual({ ...s.intents.at(-1)!, id: 0 }, { id: 0, kind: 'reply', text: 'y' });
+    // a short question stays the prompt
+    s = feed(s, { type: 'ask', question: 'MFA code: ', secret: true });
+    assert.equal(s.shell.ask?.question, 'MFA code: ');
   });
 });

@@ -118,7 +118,9 @@ describe('secrets never reach the workspace folder on a real account', () => {
   test('aws sts assume-role > creds.json and >> append, 2>&1 and text output: no secret or token on disk; later notes are short', async () => {
     const r = await shell.run(`aws sts assume-role --role-arn arn:aws:iam::${ACCOUNT}:role/lab-admin --role-session-name disk > creds.json 2>&1`);
     assert.equal(r.exitCode, 0, r.stderr);
-    const c = (r.calls[0]!.result as { output: { Credentials: Record<string, string> } }).output.Credentials;
+    const res = r.calls[0]!.result;
+    assert.ok(res.ok);
+    const c = res.output.Credentials as Record<string, string>;
     const text = onDisk('creds.json');
     assert.ok(!text.includes(c.SecretAccessKey!) && !text.includes(c.SessionToken!));
     const saved = JSON.parse(text) as { Credentials: Record<string, string> };
@@ -158,6 +160,14 @@ describe('secrets never reach the workspace folder on a real account', () => {
     // placeholders and variable references are not secrets
     await shell.run(`cat > tmpl.sh <<'EOF'\nexport AWS_SECRET_ACCESS_KEY=$SECRET\naws_secret_access_key = YOUR_SECRET\nEOF`);
     assert.equal(onDisk('tmpl.sh'), 'export AWS_SECRET_ACCESS_KEY=$SECRET\naws_secret_access_key = YOUR_SECRET\n');
+    // pasted without a redirection: hidden on screen, and not in the shell state saved to disk
+    iam('CreateUser', { UserName: 'kaa' });
+    const k2 = iam('CreateAccessKey', { UserName: 'kaa' }).AccessKey as { AccessKeyId: string; SecretAccessKey: string };
+    const shown = await shell.run(`cat <<EOF\naws_secret_access_key = ${k2.SecretAccessKey}\nEOF`);
+    assert.equal(shown.stdout, `aws_secret_access_key = ****…${k2.SecretAccessKey.slice(-4)}\n`);
+    const saved = JSON.stringify(shell.persistableState());
+    assert.ok(!saved.includes(k2.SecretAccessKey) && !saved.includes(k.SecretAccessKey), 'no pasted secret in the saved history');
+    assert.match(saved, /aws_secret_access_key = <redacted>/);
     assertWorkspaceClean();
   });
 

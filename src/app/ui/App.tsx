@@ -15,9 +15,11 @@ export interface AppProps {
   onExit?: (s: AppState) => void;
   /** Milliseconds a toast stays up (0 = until the next key). */
   toastMs?: number;
+  /** Milliseconds per spinner frame (0 = no animation). */
+  spinMs?: number;
 }
 
-export function App({ init, runner, onExit, toastMs = 4000 }: AppProps) {
+export function App({ init, runner, onExit, toastMs = 4000, spinMs = 120 }: AppProps) {
   const [s, dispatch] = useReducer(reducer, init);
   const { exit } = useApp();
   const { stdout } = useStdout();
@@ -51,6 +53,14 @@ export function App({ init, runner, onExit, toastMs = 4000 }: AppProps) {
     dispatch({ type: 'intents-taken', ids: batch.map((i) => i.id) });
     for (const i of batch) void runner.submit(i);
   }, [s.intents, runner]);
+
+  // the spinner turns while something the learner waits for runs (a real AWS call can take seconds)
+  const spinning = Boolean(s.work || s.busy);
+  useEffect(() => {
+    if (!spinning || spinMs <= 0) return;
+    const t = setInterval(() => dispatch({ type: 'tick' }), spinMs);
+    return () => clearInterval(t);
+  }, [spinning, spinMs]);
 
   useEffect(() => {
     if (!s.toast || toastMs <= 0) return;

@@ -76,7 +76,8 @@ function Catalog({ s, height }: { s: AppState; height: number }) {
   // footer: the selected lab's summary and the account choice
   const footer: Row[] = [];
   footer.push([{ text: '─'.repeat(w - 1), style: { dim: true } }]);
-  if (c.error && entries.length) footer.push(...wrapRuns([{ text: `✗ ${c.error}`, style: { color: 'red' } }], inner, [{ text: ' ' }], '   ').slice(0, 4));
+  // an error in full where there is room (a setup failure on a real account says what to do), at least 4 rows
+  if (c.error && entries.length) footer.push(...wrapRuns([{ text: `✗ ${c.error}`, style: { color: 'red' } }], inner, [{ text: ' ' }], '   ').slice(0, Math.max(4, Math.floor(height / 3))));
   else if (sel?.summary) footer.push(...wrapRuns([{ text: sel.summary }], inner, [{ text: ' ' }], ' ').slice(0, 3));
   const sim = c.account === 'sim';
   const prof = c.profiles?.[c.profileIndex];
@@ -95,7 +96,7 @@ function Catalog({ s, height }: { s: AppState; height: number }) {
   const visible = Math.max(1, Math.floor(listH / perEntry));
   const start = Math.max(0, Math.min(c.cursor - Math.floor(visible / 2), entries.length - visible));
   entries.slice(start, start + visible).forEach((e, k) => {
-    rows.push(...catalogEntryRows(e, start + k === c.cursor, inner).map((r) => [{ text: ' ' }, ...r]));
+    rows.push(...catalogEntryRows(e, start + k === c.cursor, inner, c.account).map((r) => [{ text: ' ' }, ...r]));
     rows.push([]);
   });
   if (entries.length > visible) rows.push([{ text: ` ${start + 1}–${Math.min(entries.length, start + visible)} of ${entries.length} labs`, style: { dim: true } }]);
@@ -158,7 +159,7 @@ function ShellPaneView({ s, height, top, active }: { s: AppState; height: number
   setCursorPosition(active ? { x: line.cursorX, y: top + 1 + height } : undefined);
   return (
     <Box flexDirection="column" height={height + 2} width={s.size.columns}>
-      <RowLine row={shellTitle(sh, s.lab, w, vp.scroll > 0)} />
+      <RowLine row={shellTitle(sh, s.lab, w, vp.scroll > 0, s.work ? s.spin : undefined)} />
       <Rows rows={vp.rows} height={height} />
       <Text wrap="truncate-end" bold={active} dimColor={!active}>
         {line.text || ' '}
@@ -221,6 +222,9 @@ function DialogView({ s, height, d }: { s: AppState; height: number; d: DialogSt
   const valueW = Math.max(8, inner - labelW - 2);
   const { setCursorPosition } = useCursor();
   const rows: Row[] = [];
+  // the question of an 'ask' box, in full above its field
+  const head: Row[] = d.text ? [...wrapRuns([{ text: d.text }], inner), []] : [];
+  rows.push(...head);
   let cursor: { x: number; y: number } | undefined;
   d.fields.forEach((f, i) => {
     const focused = i === d.focus;
@@ -236,19 +240,22 @@ function DialogView({ s, height, d }: { s: AppState; height: number; d: DialogSt
     } else {
       const text = lineText(f.editor);
       const shown = text || f.placeholder || '';
-      const line = inputLine('', f.editor.chars, f.editor.cursor, valueW);
+      const line = inputLine('', f.secret ? f.editor.chars.map(() => '*') : f.editor.chars, f.editor.cursor, valueW);
       rows.push([
         { text: mark, style: { color: 'cyan' } },
         { text: pad(f.label, labelW), style: { bold: focused } },
         text ? { text: line.text, style: { underline: true } } : { text: truncate(shown, valueW), style: { dim: true } },
       ]);
-      if (focused) cursor = { x: line.cursorX, y: i };
+      if (focused) cursor = { x: line.cursorX, y: head.length + i };
     }
   });
   const help: Row[] = [[]];
   if (d.error) help.push([{ text: `✗ ${d.error}`, style: { color: 'red' } }]);
-  const cmd = d.which === 'answer' ? 'answer TEXT' : d.which === 'sign-in' ? 'console sign-in USER' : 'console switch-role --account … --role-name …';
-  help.push(...wrapRuns([{ text: `Tab/↑↓ move · ←→ colour · Enter ${d.which === 'switch-role' ? 'Switch Role' : 'OK'} · Esc cancel. Runs \`${cmd}\` in the shell.`, style: { dim: true } }], inner));
+  if (d.which === 'ask') help.push(...wrapRuns([{ text: 'Enter answers · Esc or Ctrl-C cancels (the answer is no).', style: { dim: true } }], inner));
+  else {
+    const cmd = d.which === 'answer' ? 'answer TEXT' : d.which === 'sign-in' ? 'console sign-in USER' : 'console switch-role --account … --role-name …';
+    help.push(...wrapRuns([{ text: `Tab/↑↓ move · ←→ colour · Enter ${d.which === 'switch-role' ? 'Switch Role' : 'OK'} · Esc cancel. Runs \`${cmd}\` in the shell.`, style: { dim: true } }], inner));
+  }
   // the box starts at the body's top; +1 border, +1 title row; x: centred box, +2 border/padding
   const boxLeft = Math.floor((s.size.columns - w) / 2);
   const top = 1;
