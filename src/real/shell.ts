@@ -20,7 +20,7 @@ import { ShellSession } from '../shell/session.js';
 import { Workspace } from '../shell/workspace.js';
 import type { ShellOptions, ShellResult, ShellState } from '../shell/types.js';
 import { CliError } from '../shell/aws/errors.js';
-import { effectiveProfile, envCredentials, profileExists, profileValue, resolveCredentials, type ConfigHost } from '../shell/aws/config.js';
+import { effectiveProfile, envCredentials, resolveCredentials, type ConfigHost } from '../shell/aws/config.js';
 import type { RealBackend } from './backend.js';
 import type { RealAwsError } from './errors.js';
 import type { RealShellLink } from './checks.js';
@@ -258,51 +258,25 @@ export class RealShellSession extends ShellSession {
     return out;
   }
 
-  /**
-   * Who the next `aws` command runs as — the shell's own rules (exported keys, then the profile;
-   * a role_arn profile not yet assumed is named as such), but the identity comes from the
-   * backend's cached, unrecorded GetCallerIdentity: asking is not something the learner did.
-   */
-  override async shellIdentity(): Promise<{ arn: string; accountId: string; source: string } | undefined> {
-    const env = this.state.env;
-    let creds: Credentials | undefined;
-    let source: string;
+  /** A profile only the SDK's chain can resolve (SSO, credential_process…) is fetched first, in memory. */
+  protected override async identityCredentials(): ReturnType<ShellSession['identityCredentials']> {
     try {
-      const e = envCredentials(env);
-      if (e) {
-        creds = e;
-        source = 'env';
-      } else {
-        const { name } = effectiveProfile(env);
-        source = `profile:${name}`;
+      if (!envCredentials(this.state.env)) {
+        const { name } = effectiveProfile(this.state.env);
         if (chainOnly(this.profiles, name) && (await this.prepareChainProfiles(''))) return undefined;
-        if (name !== 'default' && !profileExists(this.state, name)) return undefined;
-        const roleArn = profileValue(this.state, name, 'role_arn');
-        if (roleArn) {
-          const now = this.now().getTime();
-          const cached = Object.entries(this.state.cliCache ?? {})
-            .filter(([key, c]) => {
-              try {
-                return (JSON.parse(key) as { roleArn?: string }).roleArn === roleArn && new Date(c.expiration).getTime() > now;
-              } catch {
-                return false;
-              }
-            })
-            .map(([, c]) => c)
-            .sort((a, b) => Date.parse(b.expiration) - Date.parse(a.expiration))[0];
-          if (!cached) return { arn: roleArn, accountId: /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? '', source: `${source} (role_arn, assumed on first use)` };
-          creds = cached.credentials;
-        } else {
-          const id = profileValue(this.state, name, 'aws_access_key_id');
-          const secret = profileValue(this.state, name, 'aws_secret_access_key');
-          if (!id || !secret) return undefined;
-          const token = profileValue(this.state, name, 'aws_session_token');
-          creds = token ? { accessKeyId: id, secretAccessKey: secret, sessionToken: token } : { accessKeyId: id, secretAccessKey: secret };
-        }
       }
     } catch {
       return undefined;
     }
+    return super.identityCredentials();
+  }
+
+  /**
+   * The identity comes from the backend's cached, unrecorded GetCallerIdentity: asking who the
+   * shell runs as (prompt, whoami, the app's header) is not something the learner did, so it must
+   * never appear in the call log that event checks read.
+   */
+  protected override async identify(creds: Credentials, source: string): Promise<{ arn: string; accountId: string; source: string } | undefined> {
     const who = await this.realBackend.identity(creds);
     return 'code' in who ? undefined : { arn: who.arn, accountId: who.accountId, source };
   }

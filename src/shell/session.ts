@@ -211,48 +211,56 @@ export class ShellSession {
 
   /** The identity the next `aws` command would run as (env > profile), without side effects. */
   async shellIdentity(): Promise<{ arn: string; accountId: string; source: string } | undefined> {
+    const r = await this.identityCredentials();
+    if (!r) return undefined;
+    if ('pending' in r) return r.pending;
+    return this.identify(r.credentials, r.source);
+  }
+
+  /**
+   * The credentials the next `aws` command would use, by the CLI's rules (exported keys, then the
+   * profile; a role_arn profile uses its cached session) — or, for a role_arn profile not yet
+   * assumed, the role it names. undefined when nothing usable is configured.
+   */
+  protected async identityCredentials(): Promise<
+    { credentials: Credentials; source: string } | { pending: { arn: string; accountId: string; source: string } } | undefined
+  > {
     const env = this.state.env;
-    let creds: Credentials | undefined;
-    let source: string;
     try {
       const e = envCredentials(env);
-      if (e) {
-        creds = e;
-        source = 'env';
-      } else {
-        const { name } = effectiveProfile(env);
-        source = `profile:${name}`;
-        if (name !== 'default' && !profileExists(this.state, name)) return undefined;
-        const roleArn = profileValue(this.state, name, 'role_arn');
-        if (roleArn) {
-          const now = this.now().getTime();
-          const cached = Object.entries(this.state.cliCache ?? {})
-            .filter(([key, c]) => {
-              try {
-                return (JSON.parse(key) as { roleArn?: string }).roleArn === roleArn && new Date(c.expiration).getTime() > now;
-              } catch {
-                return false;
-              }
-            })
-            .map(([, c]) => c)
-            .sort((a, b) => Date.parse(b.expiration) - Date.parse(a.expiration))[0];
-          if (cached) creds = cached.credentials;
-          else {
-            const acct = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? '';
-            return { arn: roleArn, accountId: acct, source: `${source} (role_arn, assumed on first use)` };
-          }
-        } else {
-          const id = profileValue(this.state, name, 'aws_access_key_id');
-          const secret = profileValue(this.state, name, 'aws_secret_access_key');
-          if (!id || !secret) return undefined;
-          const token = profileValue(this.state, name, 'aws_session_token');
-          creds = token ? { accessKeyId: id, secretAccessKey: secret, sessionToken: token } : { accessKeyId: id, secretAccessKey: secret };
-        }
+      if (e) return { credentials: e, source: 'env' };
+      const { name } = effectiveProfile(env);
+      const source = `profile:${name}`;
+      if (name !== 'default' && !profileExists(this.state, name)) return undefined;
+      const roleArn = profileValue(this.state, name, 'role_arn');
+      if (roleArn) {
+        const now = this.now().getTime();
+        const cached = Object.entries(this.state.cliCache ?? {})
+          .filter(([key, c]) => {
+            try {
+              return (JSON.parse(key) as { roleArn?: string }).roleArn === roleArn && new Date(c.expiration).getTime() > now;
+            } catch {
+              return false;
+            }
+          })
+          .map(([, c]) => c)
+          .sort((a, b) => Date.parse(b.expiration) - Date.parse(a.expiration))[0];
+        if (cached) return { credentials: cached.credentials, source };
+        const acct = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? '';
+        return { pending: { arn: roleArn, accountId: acct, source: `${source} (role_arn, assumed on first use)` } };
       }
+      const id = profileValue(this.state, name, 'aws_access_key_id');
+      const secret = profileValue(this.state, name, 'aws_secret_access_key');
+      if (!id || !secret) return undefined;
+      const token = profileValue(this.state, name, 'aws_session_token');
+      return { credentials: token ? { accessKeyId: id, secretAccessKey: secret, sessionToken: token } : { accessKeyId: id, secretAccessKey: secret }, source };
     } catch {
       return undefined;
     }
-    if (!creds) return undefined;
+  }
+
+  /** Whose credentials these are: the world knows directly; otherwise ask STS. */
+  protected async identify(creds: Credentials, source: string): Promise<{ arn: string; accountId: string; source: string } | undefined> {
     if (this.world) {
       const who = this.world.whoIs(creds);
       return who ? { arn: who.arn, accountId: who.accountId, source } : undefined;
