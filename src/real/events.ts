@@ -8,24 +8,13 @@ import type { EventMark, EventView } from '../checks/types.js';
 import type { Explanation, PolicyKind } from '../policy/types.js';
 import { SECRET_OUTPUT_KEYS } from './redact.js';
 
-/** An event as stored (JSON-safe). */
-export interface RealEventRecord {
+/** One line of the real-mode call log: an EventView (what checks read) as JSON — time as ISO text. */
+export type RealEventRecord = Omit<EventView, 'time' | 'seq' | 'explanation'> & {
   seq: number;
   /** ISO wall-clock time of the answer. */
   time: string;
   service: string;
-  eventName: string;
-  action: string;
-  principalArn?: string;
-  principalType?: string;
-  recipientAccountId: string;
-  via?: string;
-  outcome: 'success' | 'failure';
-  errorCode?: string;
-  errorMessage?: string;
-  resources: string[];
-  requestParameters: Record<string, unknown>;
-}
+};
 
 const S3_ACTIONS: Record<string, string> = {
   ListBuckets: 's3:ListAllMyBuckets',
