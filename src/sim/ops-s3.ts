@@ -149,18 +149,7 @@ const getObject: OpDef = {
     const key = str(ctx.input, 'Key') ?? '';
     az(ctx, 's3:GetObject', b, objectArn(b.name, key));
     const o = b.objects[key];
-    if (!o) {
-      // Without s3:ListBucket S3 answers 403 rather than revealing that the key is missing.
-      const saved = ctx.explanation;
-      try {
-        az(ctx, 's3:ListBucket', b, bucketArn(b.name));
-      } catch {
-        ctx.explanation = saved;
-        throw awsError('AccessDenied', 403, 'Access Denied');
-      }
-      ctx.explanation = saved;
-      throw awsError('NoSuchKey', 404, 'The specified key does not exist.');
-    }
+    if (!o) missingKey(ctx, b, awsError('AccessDenied', 403, 'Access Denied'), awsError('NoSuchKey', 404, 'The specified key does not exist.'));
     const body = Buffer.from(o.body, 'base64');
     return {
       Body: new Uint8Array(body),
@@ -172,6 +161,22 @@ const getObject: OpDef = {
     };
   },
 };
+
+/**
+ * A missing key: without s3:ListBucket S3 answers 403 rather than revealing that the key is
+ * missing; with it, 404. The ListBucket probe never replaces the call's own explanation.
+ */
+function missingKey(ctx: OpCtx, b: BucketState, denied: Error, notFound: Error): never {
+  const saved = ctx.explanation;
+  try {
+    az(ctx, 's3:ListBucket', b, bucketArn(b.name));
+  } catch {
+    ctx.explanation = saved;
+    throw denied;
+  }
+  ctx.explanation = saved;
+  throw notFound;
+}
 
 const headObject: OpDef = {
   run(ctx) {
@@ -185,17 +190,7 @@ const headObject: OpDef = {
       throw awsError('Forbidden', 403, 'Forbidden');
     }
     const o = b.objects[key];
-    if (!o) {
-      const saved = ctx.explanation;
-      try {
-        az(ctx, 's3:ListBucket', b, bucketArn(b.name));
-      } catch {
-        ctx.explanation = saved;
-        throw awsError('Forbidden', 403, 'Forbidden');
-      }
-      ctx.explanation = saved;
-      throw awsError('NotFound', 404, 'Not Found');
-    }
+    if (!o) missingKey(ctx, b, awsError('Forbidden', 403, 'Forbidden'), awsError('NotFound', 404, 'Not Found'));
     return { AcceptRanges: 'bytes', LastModified: new Date(o.lastModified), ContentLength: o.size, ETag: o.etag, ContentType: o.contentType };
   },
 };
