@@ -335,22 +335,24 @@ export class World {
     }
     const now = this.clock.now();
     user.passwordLastUsed = now.toISOString();
-    const s: SessionState = {
+    const s = this.consoleSession(acct.id, now, { mfa, ...(mfa ? { mfaAuthTime: now.toISOString() } : {}), userName: user.name, userId: user.id });
+    this.sessions.set(s.accessKeyId, s);
+    this.recordSignIn(acct.id, user.name, user, undefined);
+    return { ok: true, credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secret, sessionToken: s.token } };
+  }
+
+  /** A console session's credentials: 12 hours, like an IAM user's console session. */
+  private consoleSession(accountId: string, now: Date, who: Partial<SessionState> & { mfa: boolean }): SessionState {
+    return {
       accessKeyId: 'ASIA' + this.rng.base32(16),
       secret: this.rng.secret(40),
       token: this.newSessionToken(),
       kind: 'console',
-      accountId: acct.id,
+      accountId,
       issuedAt: now.toISOString(),
       expiration: new Date(now.getTime() + 12 * 3600_000).toISOString(),
-      mfa,
-      ...(mfa ? { mfaAuthTime: now.toISOString() } : {}),
-      userName: user.name,
-      userId: user.id,
+      ...who,
     };
-    this.sessions.set(s.accessKeyId, s);
-    this.recordSignIn(acct.id, user.name, user, undefined);
-    return { ok: true, credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secret, sessionToken: s.token } };
   }
 
   /**
@@ -365,17 +367,7 @@ export class World {
       return { ok: false, error };
     }
     const now = this.clock.now();
-    const s: SessionState = {
-      accessKeyId: 'ASIA' + this.rng.base32(16),
-      secret: this.rng.secret(40),
-      token: this.newSessionToken(),
-      kind: 'console',
-      accountId: acct.id,
-      issuedAt: now.toISOString(),
-      expiration: new Date(now.getTime() + 12 * 3600_000).toISOString(),
-      mfa: false,
-      root: true,
-    };
+    const s = this.consoleSession(acct.id, now, { mfa: false, root: true });
     this.sessions.set(s.accessKeyId, s);
     this.audit.record({
       eventId: this.reqRng.uuid(),
