@@ -703,6 +703,18 @@ export class LabSession {
     return r;
   }
 
+  /**
+   * Calls reached the world from outside this shell (the app's endpoint, `iamlab serve`): check
+   * the current step as after a command (no attempt counted), move on when it passes, and save.
+   */
+  async afterOutsideCalls(): Promise<Omit<LabRunResult, keyof ShellResult>> {
+    const r: LabRunResult = { stdout: '', stderr: '', exitCode: 0, calls: [] };
+    if (this.progress.current) await this.autoCheck(r);
+    this.save();
+    const { stdout: _o, stderr: _e, exitCode: _x, calls: _c, ...rest } = r;
+    return rest;
+  }
+
   private shellStamp(): string {
     const st = this.shellState;
     return JSON.stringify([st.env, st.config, st.credentials, st.console]);

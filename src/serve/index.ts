@@ -17,8 +17,8 @@ export interface StartServerOptions {
   port?: number;
   /** Only 127.0.0.1 is accepted: the endpoint is never exposed beyond this machine. */
   host?: '127.0.0.1';
-  /** Called after every call that reached the simulated account (the world, at least its audit log, changed). */
-  onChange?: () => void;
+  /** Called after every call that reached the simulated account (the world, at least its audit log, changed), with the call and its answer. */
+  onChange?: (req: CallRequest, result: CallResult) => void;
   /** Called before each request is answered (the command reloads the world here when another process saved it). */
   beforeRequest?: () => void;
   /** Advanced: request limits and timeouts (tests use short ones), real-clock injection, timing hook. */
@@ -57,10 +57,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     ...(opts.limits ?? {}),
     port: opts.port,
     host: opts.host,
-    onCall: (_req, result) => {
+    onCall: (req, result) => {
       keys.invalidateMisses();
       if (result.ok) for (const [id, rec] of credentialsInOutput(result.output)) keys.learn(id, rec);
-      opts.onChange?.();
+      opts.onChange?.(req, result);
     },
   });
   return {
