@@ -8,13 +8,14 @@ import type { Explanation } from '../policy/types.js';
 import type { CallResult } from '../backend/types.js';
 import type { AppPort } from './runner.js';
 import { readAwsProfiles, type AwsProfile } from './aws-config.js';
-import type { CatalogEntry, CheckView, IdentityView, LabOpened, LabSnapshot, MapView, RunOutput, StepProgress, StepView, Summary } from './model.js';
+import type { CatalogEntry, CheckView, EndpointActivity, EndpointView, IdentityView, LabOpened, LabSnapshot, MapView, RunOutput, StepProgress, StepView, Summary } from './model.js';
 import type { Tone } from './state.js';
 import { ruleOf } from './map.js';
 import { arnLabel, promptFor } from './identity.js';
 import { CACHE_FORMAT, cachePath, catalogEntries, homeOf, labStamps, progressPath, readCatalogCache, readProgressRecords, writeCatalogCache, type CachedLab } from './catalog-cache.js';
 import { VERSION } from '../version.js';
-import { resolve } from 'node:path';
+import { resolve, join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
 
 type LabsModule = typeof import('../labs/index.js');
 type LabSession = Awaited<ReturnType<LabsModule['openLab']>>;
@@ -23,6 +24,13 @@ type LabStep = Lab['steps'][number];
 type StepCheck = Awaited<ReturnType<LabSession['checkStep']>>;
 type WorkshopClient = import('../workshop/client.js').WorkshopClient;
 type WorkshopEvent = import('../workshop/protocol.js').WorkshopEvent;
+type RunningServer = import('../serve/index.js').RunningServer;
+type CallRequest = import('../backend/types.js').CallRequest;
+
+/** Calls through the endpoint are looked at this long after the last one (a script's burst is one look). */
+const ENDPOINT_SETTLE_MS = 100;
+/** At most this many endpoint calls are listed in the shell per look (a loop would flood it). */
+const ENDPOINT_LINES = 20;
 
 export interface ControllerOptions {
   /** $IAMLAB_HOME override (tests). */
@@ -68,6 +76,13 @@ export class AppController implements AppPort {
   readonly exitNotes: string[] = [];
   /** The text real-mode console checks carry (loaded with the real-account modules). */
   private consoleText: string | undefined;
+  /** The open lab's simulated account on 127.0.0.1, while the learner has it on. */
+  private server: RunningServer | undefined;
+  private serverFile: string | undefined;
+  /** Endpoint calls not yet shown: one line each (the newest ENDPOINT_LINES) and how many there were. */
+  private served: { lines: string[]; count: number } = { lines: [], count: 0 };
+  private servedTimer: NodeJS.Timeout | undefined;
+  private activityFn: () => void = () => {};
 
   constructor(private readonly opts: ControllerOptions = {}) {}
 
@@ -77,6 +92,10 @@ export class AppController implements AppPort {
 
   setNotify(fn: (text: string) => void): void {
     this.notifyFn = fn;
+  }
+
+  setEndpointActivity(fn: () => void): void {
+    this.activityFn = fn;
   }
 
   private async labs(): Promise<LabsModule> {
@@ -331,6 +350,7 @@ export class AppController implements AppPort {
    * users and closes the AWS clients. Returns what could not be done (to show the learner).
    */
   async closeLab(): Promise<string[]> {
+    await this.stopEndpoint();
     const s = this.session;
     this.session = undefined;
     if (!s) return [];
@@ -343,6 +363,99 @@ export class AppController implements AppPort {
 
   async quit(): Promise<void> {
     this.exitNotes.push(...(await this.closeLab()));
+  }
+
+  // ------------------------------------------------------------------ the endpoint
+
+  /**
+   * `iamlab serve` inside the app: the open lab's world (the very object the shell and the checks
+   * use) on 127.0.0.1, SigV4 verified. 'show' starts it when it is off and says what to paste (the
+   * shell's identity now); 'stop' stops it. Only the simulated account has a world to serve.
+   */
+  async endpoint(action: 'show' | 'stop'): Promise<EndpointView | null> {
+    if (action === 'stop') {
+      await this.stopEndpoint();
+      return null;
+    }
+    const s = this.need();
+    if (s.kind !== 'sim') throw new Error('The endpoint serves the simulated account only: on your AWS account, your own aws CLI already talks to AWS.');
+    const serve = await import('../serve/index.js');
+    if (!this.server) {
+      this.server = await serve.startServer({
+        world: s.world,
+        port: 0,
+        // the shell may have replaced the world (a reload, a reset): serve the one the lab has now
+        beforeRequest: () => {
+          const cur = this.session;
+          if (cur && this.server && this.server.world !== cur.world) this.server.setWorld(cur.world);
+        },
+        onChange: (req, result) => this.noteServed(req, result),
+      });
+    }
+    const state = s.shell.state;
+    const credentials = serve.learnerCredentials(state);
+    const region = serve.regionOf(state);
+    let who: string | undefined;
+    try {
+      const id = await s.shell.shellIdentity();
+      if (id) who = arnLabel(id.arn);
+    } catch {
+      who = undefined;
+    }
+    const url = this.server.url;
+    const paste = serve.pasteBlock({ url, region, ...(credentials ? { credentials } : {}), ...(who ? { who } : {}) });
+    // the export lines as a file to `source` (simulated keys only: the world file holds them anyway)
+    const exports = paste.split('\n').filter((l) => /^(export|unset) /.test(l)).map((l) => l.replace(/\s+# .*$/, ''));
+    let file: string | undefined;
+    try {
+      file = join(s.paths.dir, 'endpoint.sh');
+      writeFileSync(file, `# iamlab: ${s.lab.title}, simulated account on ${url}\n${exports.join('\n')}\n`, { mode: 0o600 });
+      this.serverFile = file;
+    } catch {
+      file = undefined;
+    }
+    return { url, region, paste, ...(file ? { file } : {}), ...(who ? { who } : {}) };
+  }
+
+  private async stopEndpoint(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (this.servedTimer) clearTimeout(this.servedTimer);
+    this.servedTimer = undefined;
+    this.served = { lines: [], count: 0 };
+    if (this.serverFile) rmSync(this.serverFile, { force: true });
+    this.serverFile = undefined;
+    if (server) await server.close();
+  }
+
+  /** A call reached the world through the endpoint: note it, and look at the lab once calls settle. */
+  private noteServed(req: CallRequest, result: CallResult): void {
+    const what = `${req.service} ${req.operation}`;
+    const line = `⇄ endpoint: ${what} → ${result.ok ? 'OK' : `${result.error.code} (${result.error.status})`}`;
+    this.served.count++;
+    this.served.lines.push(line);
+    if (this.served.lines.length > ENDPOINT_LINES) this.served.lines.shift();
+    this.noteCalls(`⇄ ${what}, a call through the endpoint`, [{ result }]);
+    if (this.servedTimer) clearTimeout(this.servedTimer);
+    this.servedTimer = setTimeout(() => {
+      this.servedTimer = undefined;
+      this.activityFn();
+    }, ENDPOINT_SETTLE_MS);
+  }
+
+  /** The endpoint's calls since the last look: the step is checked (as after a command) and saved. */
+  async endpointSync(): Promise<EndpointActivity | null> {
+    const s = this.session;
+    if (!s) return null; // the lab closed while the look waited its turn
+    const { lines, count } = this.served;
+    this.served = { lines: [], count: 0 };
+    const shown = count > lines.length ? [`⇄ endpoint: ${count - lines.length} earlier calls not listed`, ...lines] : lines;
+    const before = s.currentStep()?.id;
+    const r = await s.afterOutsideCalls();
+    if (r.step) this.lastCheck = r.step.stepId === before || r.step.passed ? checkView(r.step) : undefined;
+    const snap = await this.snapshot();
+    this.report(snap);
+    return { lines: shown, snap };
   }
 
   // ------------------------------------------------------------------ snapshots

@@ -145,6 +145,9 @@ export type Command =
   | { type: 'step'; dir: -1 | 1 }
   | { type: 'catalog' }
   | { type: 'zoom' }
+  /** Show the endpoint panel, starting the endpoint (the simulated account on 127.0.0.1) if it is off; hide the panel when it shows. */
+  | { type: 'endpoint' }
+  | { type: 'endpoint-stop' }
   // dialogs and confirmations
   | { type: 'next-field' }
   | { type: 'prev-field' }
@@ -224,6 +227,7 @@ const LAB_SHELL: Table = {
   [C('t')]: { type: 'check' },
   [C('y')]: { type: 'why' },
   [C('o')]: { type: 'map' },
+  [C('x')]: { type: 'endpoint' },
 };
 
 const LAB_NAV: Table = {
@@ -240,6 +244,8 @@ const LAB_NAV: Table = {
   [T('u')]: { type: 'dialog', which: 'sign-in' },
   [T('a')]: { type: 'dialog', which: 'answer' },
   [T('z')]: { type: 'zoom' },
+  [T('e')]: { type: 'endpoint' },
+  [T('E')]: { type: 'endpoint-stop' },
   [T('b')]: { type: 'switch-back' },
   [T('l')]: { type: 'catalog' },
   [K('up')]: { type: 'step', dir: -1 },
@@ -363,6 +369,7 @@ export const KEY_HELP: Record<'catalog' | 'lab-shell' | 'lab-nav' | 'complete', 
     { keys: '^T', what: 'check' },
     { keys: '^Y', what: 'why' },
     { keys: '^O', what: 'map' },
+    { keys: '^X', what: 'endpoint for your own aws CLI' },
     { keys: '^C', what: 'clear line / quit' },
   ],
   'lab-nav': [
@@ -374,6 +381,8 @@ export const KEY_HELP: Record<'catalog' | 'lab-shell' | 'lab-nav' | 'complete', 
     { keys: 'u', what: 'sign in as user' },
     { keys: 'a', what: 'answer' },
     { keys: 'z', what: 'bigger panel' },
+    { keys: 'e', what: 'endpoint: your own aws CLI and SDKs on this lab' },
+    { keys: 'E', what: 'stop the endpoint' },
     { keys: 'b', what: 'switch back' },
     { keys: 's', what: 'solution' },
     { keys: 'k', what: 'skip step' },

@@ -166,3 +166,21 @@ export interface RunOutput {
   stderr: string;
   exitCode: number;
 }
+
+/** The lab's simulated account served over the AWS wire protocol on 127.0.0.1 (`iamlab serve` inside the app). */
+export interface EndpointView {
+  url: string;
+  region: string;
+  /** What a learner pastes into another terminal (exports, then a profile snippet). */
+  paste: string;
+  /** A file holding the export lines: `source FILE` in another terminal does the same. */
+  file?: string;
+  /** Whose keys the paste block holds ("admin @ 089665204192"), when the shell has any. */
+  who?: string;
+}
+
+/** What the endpoint's calls did since the last look: one line per call, then the lab's state. */
+export interface EndpointActivity {
+  lines: string[];
+  snap: LabSnapshot;
+}

@@ -2,7 +2,7 @@
 // order, and answers each with result actions. Errors become a message, never a stack trace.
 // No React here; the App hands over dispatch and exit.
 import type { AwsProfile } from './aws-config.js';
-import type { CatalogEntry, LabOpened, LabSnapshot, RunOutput, StepView } from './model.js';
+import type { CatalogEntry, EndpointActivity, EndpointView, LabOpened, LabSnapshot, RunOutput, StepView } from './model.js';
 import type { Action, Intent, Tone } from './state.js';
 
 /** What the app needs from the outside world. src/app/controller.ts implements it. */
@@ -29,6 +29,15 @@ export interface AppPort {
   setAsk?(fn: (question: string, secret: boolean) => Promise<string | undefined>): void;
   /** Installs who hears what a slow call waits for ("AWS is throttling; retrying in 1.2 s"). */
   setNotify?(fn: (text: string) => void): void;
+  /**
+   * The open lab's simulated account on 127.0.0.1 for the learner's own aws CLI: 'show' starts it
+   * (or refreshes what to paste), 'stop' stops it (null). Rejects with a learner-facing message.
+   */
+  endpoint?(action: 'show' | 'stop'): Promise<EndpointView | null>;
+  /** What the endpoint's calls did since the last look, after checking the step as a command would. */
+  endpointSync?(): Promise<EndpointActivity | null>;
+  /** Installs who hears that calls reached the endpoint (debounced by the port). */
+  setEndpointActivity?(fn: () => void): void;
 }
 
 /** Intents the learner waits for (a spinner shows while they run): everything that may call AWS. */
@@ -49,6 +58,7 @@ export class Runner {
         }),
     );
     port.setNotify?.((text) => this.dispatch({ type: 'work-notice', text }));
+    port.setEndpointActivity?.(() => this.dispatch({ type: 'endpoint-activity' }));
   }
 
   attach(dispatch: (a: Action) => void, exit: () => void): void {
@@ -142,6 +152,20 @@ export class Runner {
         case 'close-lab': {
           const notes = (await this.port.closeLab()) ?? [];
           d({ type: 'lab-closed', ...(notes.length ? { notes } : {}) });
+          return;
+        }
+        case 'endpoint': {
+          if (!this.port.endpoint) {
+            d({ type: 'failed', message: 'This app cannot start the endpoint; run `iamlab serve --lab <id>` in another terminal.' });
+            return;
+          }
+          d({ type: 'endpoint', view: await this.port.endpoint(i.action) });
+          return;
+        }
+        case 'endpoint-sync':
+        {
+          const activity = await this.port.endpointSync?.();
+          if (activity) d({ type: 'endpoint-synced', activity });
           return;
         }
         case 'reply':

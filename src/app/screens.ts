@@ -249,7 +249,29 @@ export function panelRows(s: AppState, width: number): { body: Row[]; footer: Ro
       const step = lab.steps.find((x) => x.id === lab.solutionStep) ?? lab.steps[lab.viewing]!;
       return { body: solutionRows(step, width), footer: [] };
     }
+    case 'endpoint':
+      return endpointRows(lab, width);
   }
+}
+
+/** The endpoint panel: where it listens and what to paste into another terminal, one-command way first. */
+export function endpointRows(lab: LabState, width: number): { body: Row[]; footer: Row[] } {
+  const e = lab.endpoint;
+  const head = wrapRuns([{ text: 'Endpoint · this lab\'s simulated account for your own aws CLI and SDKs', style: { bold: true, color: 'cyan' } }], width);
+  if (!e) return { body: [...head, [], ...wrapRuns([{ text: 'The endpoint is off. e starts it.', style: DIM }], width)], footer: [] };
+  const body: Row[] = [...head];
+  body.push(...wrapRuns([{ text: 'Listening on ' }, { text: e.url, style: BOLD }, { text: ' (this machine only). In another terminal:' }], width));
+  if (e.file) {
+    body.push(...wrapRuns([{ text: `source ${e.file}`, style: { color: 'yellow' } }], width, [{ text: '  $ ', style: DIM }], '    '));
+    body.push(...wrapRuns([{ text: 'or paste:', style: DIM }], width));
+  }
+  for (const l of e.paste.split('\n')) {
+    const style: Style = l.startsWith('#') ? DIM : { color: 'yellow' };
+    for (const part of hardWrap(l, Math.max(8, width - 2))) body.push([{ text: '  ' }, ...(part ? [{ text: part, style }] : [])]);
+  }
+  body.push([]);
+  body.push(...wrapRuns([{ text: `The keys are ${e.who ? `${e.who}'s: ` : ''}the identity of this shell when the panel opened (opening it again picks up a new one). Calls through the endpoint change this lab's account, show in the shell below, and are checked like the commands you type here.`, style: DIM }], width));
+  return { body, footer: [[{ text: 'e hides this panel (the endpoint keeps running) · E stops it', style: DIM }]] };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -296,7 +318,8 @@ export function inputLine(prompt: string, chars: string[], cursor: number, width
 export function shellTitle(shell: ShellPane, lab: LabState | null, width: number, scrolled: boolean, spin?: number): Row {
   const running = shell.running ? ` ${spin !== undefined ? `${spinnerFrame(spin)} ` : ''}running… ${shell.queue.length ? `(${shell.queue.length} queued) ` : ''}` : '';
   const right = scrolled ? ` ↑ scrolled (PgDn to follow) ` : running;
-  const left = `─ shell${lab?.account.kind === 'real' ? ' (real AWS account)' : ''} `;
+  const ep = lab?.endpoint ? `· endpoint ${lab.endpoint.url.replace(/^http:\/\//, '')} ` : '';
+  const left = `─ shell${lab?.account.kind === 'real' ? ' (real AWS account)' : ''} ${ep}`;
   const fill = Math.max(0, width - textWidth(left) - textWidth(right));
   return [
     { text: left, style: DIM },

@@ -8,7 +8,7 @@ import type { Explanation } from '../policy/types.js';
 import type { AwsProfile } from './aws-config.js';
 import { route, type Command, type InputContext, type KeyEvent } from './keys.js';
 import { lineReducer, lineState, lineText, applyCompletion, type LineState } from './line-editor.js';
-import type { CatalogEntry, CheckView, LabOpened, LabSnapshot, RunOutput, StepView } from './model.js';
+import type { CatalogEntry, CheckView, EndpointActivity, EndpointView, LabOpened, LabSnapshot, RunOutput, StepView } from './model.js';
 
 // ---------------------------------------------------------------------------------------
 // state
@@ -39,7 +39,7 @@ export interface ShellPane {
   ask?: { question: string; secret: boolean };
 }
 
-export type Panel = 'step' | 'why' | 'map' | 'solution';
+export type Panel = 'step' | 'why' | 'map' | 'solution' | 'endpoint';
 
 export interface LabState {
   id: string;
@@ -56,6 +56,8 @@ export interface LabState {
   tall: boolean;
   /** Which step's solution the solution panel shows. */
   solutionStep?: string;
+  /** The endpoint (the simulated account on 127.0.0.1 for the learner's own aws CLI), while it runs. */
+  endpoint?: EndpointView;
 }
 
 export interface DialogField {
@@ -101,6 +103,10 @@ export type Intent =
   | { id: number; kind: 'skip'; stepId: string }
   | { id: number; kind: 'reset'; labId: string }
   | { id: number; kind: 'close-lab' }
+  /** Start the endpoint (or refresh what to paste: the shell's identity may have changed), or stop it. */
+  | { id: number; kind: 'endpoint'; action: 'show' | 'stop' }
+  /** Calls came through the endpoint: check the step as after a command and show what they did. */
+  | { id: number; kind: 'endpoint-sync' }
   | { id: number; kind: 'quit' }
   /** The answer to the running command's question (undefined = cancelled). */
   | { id: number; kind: 'reply'; text: string | undefined };
@@ -208,6 +214,11 @@ export type Action =
   /** notes: what leaving the lab could not do (an access key left in the account). */
   | { type: 'lab-closed'; notes?: string[] }
   | { type: 'failed'; message: string }
+  /** The endpoint runs (what to paste) or, with null, has stopped. */
+  | { type: 'endpoint'; view: EndpointView | null }
+  /** Calls reached the endpoint (the controller debounces): time to look at them. */
+  | { type: 'endpoint-activity' }
+  | { type: 'endpoint-synced'; activity: EndpointActivity }
   | { type: 'toast-clear' }
   /** The runner started / finished something the learner waits for. */
   | { type: 'work'; on: boolean }
@@ -314,6 +325,18 @@ export function reducer(s: AppState, a: Action): AppState {
       }
     case 'run-done':
       return runDone(s, a);
+    case 'endpoint':
+      return endpointChanged(s, a.view);
+    case 'endpoint-activity':
+      // one look at a time: calls that arrive meanwhile are in the next one
+      if (!s.lab || s.intents.some((i) => i.kind === 'endpoint-sync')) return s;
+      return want(s, { kind: 'endpoint-sync' });
+    case 'endpoint-synced': {
+      if (!s.lab) return s;
+      let shell = s.shell;
+      if (a.activity.lines.length) shell = print(shell, a.activity.lines.join('\n'), 'dim');
+      return applySnapshot({ ...s, shell }, a.activity.snap);
+    }
     case 'completions':
       return completions(s, a);
     case 'snapshot': {
@@ -726,9 +749,33 @@ function labCommand(s: AppState, cmd: Command): AppState {
       return { ...s, overlay: { kind: 'dialog', dialog: newDialog(cmd.which, s) } };
     case 'switch-back':
       return runConsole(s, 'console switch-back');
+    case 'endpoint':
+      if (lab.account.kind === 'real') return toast(s, 'The endpoint serves the simulated account only: on your AWS account, your own aws CLI already talks to AWS.', 'warn');
+      if (lab.endpoint && lab.panel === 'endpoint') return { ...s, lab: { ...lab, panel: 'step', panelScroll: 0 } };
+      return want(lab.endpoint ? s : toast(s, 'Starting the endpoint…'), { kind: 'endpoint', action: 'show' });
+    case 'endpoint-stop':
+      if (!lab.endpoint) return toast(s, 'The endpoint is not running (e starts it).', 'info');
+      return want(s, { kind: 'endpoint', action: 'stop' });
     default:
       return s;
   }
+}
+
+/** The endpoint started (its panel shows what to paste) or stopped. */
+function endpointChanged(s: AppState, view: EndpointView | null): AppState {
+  const lab = s.lab;
+  if (!lab) return s;
+  if (view) {
+    const fresh = lab.endpoint?.url !== view.url;
+    const shell = fresh
+      ? print(s.shell, `Endpoint on: ${view.url} is this lab's account for your own aws CLI and SDKs. The panel above shows what to paste into another terminal${view.file ? `, or there: source ${view.file}` : ''}. Esc E stops it.`, 'info')
+      : s.shell;
+    return { ...s, shell, toast: null, lab: { ...lab, endpoint: view, panel: 'endpoint', panelScroll: 0 } };
+  }
+  if (!lab.endpoint) return s;
+  const { endpoint, ...rest } = lab;
+  const shell = print(s.shell, `Endpoint stopped: ${endpoint.url} refuses connections now.`, 'info');
+  return toast({ ...s, shell, lab: { ...rest, panel: lab.panel === 'endpoint' ? 'step' : lab.panel, panelScroll: lab.panel === 'endpoint' ? 0 : lab.panelScroll } }, 'Endpoint stopped.', 'info');
 }
 
 function overlayCommand(s: AppState, cmd: Command): AppState {

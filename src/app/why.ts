@@ -96,7 +96,8 @@ export function whyRows(e: Explanation, width: number, opts: { command?: string;
   const add = (runs: Run[], first: Run[] = [], indent = '') => rows.push(...wrapRuns(runs, width, first, indent));
   const good = e.decision === 'Allow';
   add([{ text: good ? '✓ ' : '✗ ', style: good ? OK : BAD }, { text: reasonWords(e), style: good ? OK : BAD }]);
-  if (opts.command) add([{ text: '$ ', style: DIM }, { text: opts.command }], [], '  ');
+  // a shell line shows as typed; a call that came through the endpoint ("⇄ …") as itself
+  if (opts.command) add(opts.command.startsWith('⇄ ') ? [{ text: opts.command, style: DIM }] : [{ text: '$ ', style: DIM }, { text: opts.command }], [], '  ');
   add([
     { text: e.request.principal, style: HEAD },
     { text: ' → ' },

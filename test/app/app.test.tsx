@@ -265,6 +265,92 @@ describe('the app, driven by keys', () => {
     await app.exited;
   });
 
+  it('^X turns the endpoint on: the real SDK reaches the lab\'s world through it, its calls are checked and shown; E stops it; quitting stops it', async (t) => {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const { IAMClient, CreateRoleCommand, AttachRolePolicyCommand } = await import('@aws-sdk/client-iam');
+    const home = newHome();
+    let app = start(home, { lab: 'switch-role-admin' });
+    t.after(() => app.unmount());
+    await app.waitFor(/Step 1 of 6/);
+    app.write('\x18'); // ^X in the shell
+    let f = await app.waitFor(/Endpoint · this lab's simulated account/);
+    const url = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(flat(f))?.[1];
+    assert.ok(url, `the panel names the URL:\n${f}`);
+    assert.match(f, /export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(f, /─ shell · endpoint 127\.0\.0\.1:\d+ /, 'the shell pane says the endpoint is on');
+    assert.ok(shows(f, `Endpoint on: ${url}`), 'the shell pane says where it listens');
+
+    // the exports are in a file to `source` (simulated keys of the shell's identity, admin)
+    const file = join(home, 'labs', 'switch-role-admin', 'endpoint.sh');
+    const sh = readFileSync(file, 'utf8');
+    assert.match(sh, new RegExp(`^export AWS_ENDPOINT_URL=${url.replace(/[.]/g, '\\.')}$`, 'm'));
+    assert.match(sh, /^export AWS_REGION=us-east-1$/m);
+    assert.equal(statSync(file).mode & 0o077, 0, 'only the learner may read it');
+    const env = Object.fromEntries([...sh.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const cfg = { endpoint: url, region: env.AWS_REGION!, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! }, maxAttempts: 1 };
+    const who = await new STSClient(cfg).send(new GetCallerIdentityCommand({}));
+    assert.equal(who.Arn, 'arn:aws:iam::089665204192:user/admin');
+
+    // step 1 done from "another terminal": the app checks after the calls settle and moves on
+    const iam = new IAMClient(cfg);
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::089665204192:root' }, Action: 'sts:AssumeRole' }] });
+    await iam.send(new CreateRoleCommand({ RoleName: 'temp-user', AssumeRolePolicyDocument: trust }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'temp-user', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
+    f = await app.waitFor(/Step 2 of 6/);
+    assert.ok(shows(f, '⇄ endpoint: iam AttachRolePolicy → OK'), `the calls show in the shell:\n${f}`);
+    assert.match(f, /✓ 1 Create the role/);
+    // the shell sees the same world
+    await app.run('aws iam list-attached-role-policies --role-name temp-user --query "AttachedPolicies[0].PolicyName"', /"AdministratorAccess"/);
+
+    // a denied call through the endpoint shows as denied and feeds the Why panel
+    const { CreateUserCommand, CreateAccessKeyCommand, ListUsersCommand } = await import('@aws-sdk/client-iam');
+    await iam.send(new CreateUserCommand({ UserName: 'balu' }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'balu' }))).AccessKey!;
+    const asBalu = new IAMClient({ ...cfg, credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
+    await assert.rejects(asBalu.send(new ListUsersCommand({})), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'AccessDenied' && e.$metadata?.httpStatusCode === 403);
+    f = await app.waitFor(/ListUsers → AccessDenied \(403\)/);
+    app.write(ESC);
+    await app.waitFor(/LAB KEYS/);
+    app.write('w');
+    f = await app.waitFor(/Why · the last denied call/);
+    assert.ok(shows(f, '⇄ iam ListUsers, a call through the endpoint'), `the Why panel explains the endpoint's denied call:\n${f}`);
+    assert.ok(shows(f, 'balu'), 'it names who was denied');
+    app.write('w');
+    app.write('i');
+    await app.waitFor(/Enter run/);
+
+    // E (lab keys) stops it: the port refuses connections and the file is gone
+    app.write(ESC);
+    await app.waitFor(/LAB KEYS/);
+    app.write('E');
+    f = await app.waitFor(/Endpoint stopped/);
+    assert.doesNotMatch(f, /─ shell · endpoint/);
+    await assert.rejects(new STSClient(cfg).send(new GetCallerIdentityCommand({})), (e: Error & { code?: string }) => /ECONNREFUSED/.test(`${e.code} ${e.message}`));
+    assert.throws(() => statSync(file), /ENOENT/);
+
+    // e starts it again; quitting stops it, and the calls made through it were saved
+    app.write('e');
+    f = await app.waitFor(/Listening on http/);
+    const url2 = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(flat(f))![1]!;
+    await new STSClient({ ...cfg, endpoint: url2 }).send(new GetCallerIdentityCommand({}));
+    app.write('q');
+    await app.exited;
+    app.unmount();
+    await assert.rejects(new STSClient({ ...cfg, endpoint: url2 }).send(new GetCallerIdentityCommand({})), (e: Error & { code?: string }) => /ECONNREFUSED/.test(`${e.code} ${e.message}`));
+    const world = (await import('../../src/sim/index.js')).loadWorldFile(join(home, 'labs', 'switch-role-admin', 'world.json'));
+    const served = world.audit.events().filter((e) => e.via === 'serve');
+    assert.ok(served.some((e) => e.action === 'iam:CreateRole'), 'CreateRole through the endpoint is in the saved audit log');
+    assert.ok(served.some((e) => e.action === 'sts:GetCallerIdentity'), 'so is the last GetCallerIdentity');
+
+    // reopened: step 2, and the role made through the endpoint is there
+    app = start(home, { lab: 'switch-role-admin' });
+    await app.waitFor(/Step 2 of 6/);
+    await app.run('aws iam get-role --role-name temp-user --query Role.RoleName', /"temp-user"/);
+    app.write(CTRL_C);
+    await app.exited;
+  });
+
   it('a quiz is answered through the answer form (`answer …` in the shell); c checks on request; ? shows the keys; a real account without credentials says so cleanly', async (t) => {
     const home = newHome();
     const s = await openLab('trust-policy-control', { home, realTime: false });

@@ -8,7 +8,7 @@ import { parseInline, parseMarkdown, renderMarkdown } from '../../src/app/markdo
 import { parseIni, profilesFrom } from '../../src/app/aws-config.js';
 import { columns, dialogCommandLine, initialState, inputContext, layoutOf, reducer, shellQuote, type Action, type AppState } from '../../src/app/state.js';
 import { rowText, textWidth, wrapRuns, hardWrap, truncate } from '../../src/app/text.js';
-import { inputLine, keyBar, shellViewport, stepPanelRows, catalogEntryRows, summaryRows, formatDuration } from '../../src/app/screens.js';
+import { inputLine, keyBar, panelRows, shellTitle, shellViewport, stepPanelRows, catalogEntryRows, summaryRows, formatDuration } from '../../src/app/screens.js';
 import { whyRows, verdict } from '../../src/app/why.js';
 import { mapRows, ruleOf } from '../../src/app/map.js';
 import { noTerminalMessage, terminalProblem, colorEnabled } from '../../src/app/tty.js';
@@ -377,6 +377,60 @@ describe('reducer: the shell pane', () => {
     assert.ok(sc > 0);
     s = feed(s, ...typed('y\r'), { type: 'run-done', line: 'y', output: { stdout: 'a\nb', stderr: '', exitCode: 0 }, snap: snap() });
     assert.ok(s.shell.scroll === 0, 'typing a command follows the output again');
+  });
+});
+
+describe('reducer: the endpoint', () => {
+  const VIEW = { url: 'http://127.0.0.1:45123', region: 'us-east-1', paste: '# in another terminal (bash/zsh):\nexport AWS_ENDPOINT_URL=http://127.0.0.1:45123', file: '/home/x/endpoint.sh', who: 'admin @ 089665204192' };
+  it('^X in the shell and e in lab keys ask for it; the panel shows what to paste and the shell title says it is on', () => {
+    let s = feed(inLab(), ctrl('x'));
+    assert.deepEqual(s.intents.at(-1), { id: s.intents.at(-1)!.id, kind: 'endpoint', action: 'show' });
+    assert.equal(s.toast?.text, 'Starting the endpoint…');
+    s = feed(s, { type: 'endpoint', view: VIEW });
+    assert.equal(s.lab!.panel, 'endpoint');
+    assert.equal(s.toast, null);
+    assert.match(s.shell.lines.at(-1)!.text, /^Endpoint on: http:\/\/127\.0\.0\.1:45123 .* source \/home\/x\/endpoint\.sh\. Esc E stops it\.$/);
+    const { body, footer } = panelRows(s, 70);
+    const text = body.map(rowText).join('\n');
+    assert.match(text, /Listening on http:\/\/127\.0\.0\.1:45123/);
+    assert.match(text, /\$ source \/home\/x\/endpoint\.sh/);
+    assert.match(text, /^ {2}export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:45123$/m);
+    assert.match(text, /admin @ 089665204192's/);
+    assert.deepEqual(footer.map(rowText), ['e hides this panel (the endpoint keeps running) · E stops it']);
+    assert.match(rowText(shellTitle(s.shell, s.lab, 80, false)), /^─ shell · endpoint 127\.0\.0\.1:45123 ─+$/);
+    // e with the panel showing hides it (the endpoint keeps running); e again asks for a fresh paste block
+    s = feed(s, key('escape'), ...typed('e'));
+    assert.equal(s.lab!.panel, 'step');
+    assert.ok(s.lab!.endpoint);
+    const n = s.intents.length;
+    s = feed(s, ...typed('e'));
+    assert.equal(s.intents.length, n + 1);
+    assert.equal(s.intents.at(-1)!.kind, 'endpoint');
+    s = feed(s, { type: 'endpoint', view: VIEW });
+    assert.equal(s.shell.lines.filter((l) => l.text.startsWith('Endpoint on:')).length, 1, 'the same endpoint is announced once');
+    // E stops it
+    s = feed(s, ...typed('E'));
+    assert.deepEqual(s.intents.at(-1), { id: s.intents.at(-1)!.id, kind: 'endpoint', action: 'stop' });
+    s = feed(s, { type: 'endpoint', view: null });
+    assert.equal(s.lab!.endpoint, undefined);
+    assert.equal(s.lab!.panel, 'step');
+    assert.equal(s.shell.lines.at(-1)!.text, 'Endpoint stopped: http://127.0.0.1:45123 refuses connections now.');
+    s = feed(s, ...typed('E'));
+    assert.equal(s.toast?.text, 'The endpoint is not running (e starts it).');
+  });
+  it('on a real account it is refused without asking the port: there is no simulated world to serve', () => {
+    let s = initialState({ columns: 80, rows: 24 });
+    s = feed(s, { type: 'intents-taken', ids: s.intents.map((i) => i.id) }, { type: 'lab-opened', lab: { ...OPENED, account: { kind: 'real', label: 'AWS account 111122223333' } } });
+    s = feed(s, ctrl('x'));
+    assert.equal(s.intents.length, 0);
+    assert.match(s.toast!.text, /serves the simulated account only/);
+  });
+  it('calls through it ask for one look at a time; the look prints what they did and applies the snapshot', () => {
+    let s = feed(inLab(), { type: 'endpoint', view: VIEW }, { type: 'endpoint-activity' }, { type: 'endpoint-activity' });
+    assert.equal(s.intents.filter((i) => i.kind === 'endpoint-sync').length, 1);
+    s = feed(s, { type: 'endpoint-synced', activity: { lines: ['⇄ endpoint: iam CreateRole → OK'], snap: snap(['create-role']) } });
+    assert.deepEqual(s.shell.lines.slice(-2).map((l) => l.text), ['⇄ endpoint: iam CreateRole → OK', '✓ Step 1 passed: Create role temp-user']);
+    assert.equal(s.lab!.viewing, 1);
   });
 });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const hasAws = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
 const SOCKET = `iamlab-e2e-${process.pid}`;
 const homes: string[] = [];
 
@@ -189,6 +190,36 @@ describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux i
     await p.waitFor(/✓ complete/);
     p.text('q');
     await p.waitFor(/EXIT=0/);
+  });
+
+  it('^X turns the endpoint on: the real aws CLI in another shell sources the file it names, does step 1 there, and the app checks it', { skip: hasAws ? false : 'the aws CLI is not on PATH' }, async (t) => {
+    const home = newHome();
+    const p = new Pane(home, { args: 'start switch-role-admin' });
+    t.after(() => p.kill());
+    await p.waitFor(/Step 1 of 6/);
+    p.keys('C-x');
+    let s = await p.waitFor(/Listening on http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(s, /─ shell · endpoint 127\.0\.0\.1:\d+ /);
+    const file = join(home, 'labs', 'switch-role-admin', 'endpoint.sh');
+    // "another terminal": a clean environment that knows nothing but what the file exports
+    const cfg = mkdtempSync(join(tmpdir(), 'iamlab-e2e-aws-'));
+    homes.push(cfg);
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: cfg, AWS_CONFIG_FILE: join(cfg, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(cfg, 'none'), AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true' };
+    for (const k of ['PYENV_ROOT', 'PYENV_VERSION']) if (process.env[k]) env[k] = process.env[k]!;
+    const trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}';
+    const out = execFileSync(
+      'bash',
+      ['-c', `source "$1" && aws sts get-caller-identity --query Arn --output text && aws iam create-role --role-name temp-user --assume-role-policy-document "$2" --query Role.Arn --output text && aws iam attach-role-policy --role-name temp-user --policy-arn arn:aws:iam::aws:policy/AdministratorAccess`, 'sh', file, trust],
+      { env, encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.deepEqual(out.trim().split('\n'), ['arn:aws:iam::089665204192:user/admin', 'arn:aws:iam::089665204192:role/temp-user']);
+    s = await p.waitFor(/Step 2 of 6/);
+    assert.match(s, /⇄ endpoint: iam AttachRolePolicy → OK/);
+    assert.match(s, /✓ 1 Create the role/);
+    p.keys('C-c');
+    await p.waitFor(/EXIT=0/);
+    const after = spawnSync('bash', ['-c', 'source "$1" && aws sts get-caller-identity', 'sh', file], { env, encoding: 'utf8', timeout: 60_000 });
+    assert.notEqual(after.status, 0, 'after quitting, the endpoint is gone (and so is its file)');
   });
 
   it('NO_COLOR: no colour codes on screen; without it there are', async (t) => {
