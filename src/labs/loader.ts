@@ -90,8 +90,17 @@ export function loadLabFile(file: string, expectedId?: string): Lab {
   return parseLab(text, file, expectedId);
 }
 
-/** Parse and validate lab text (exported for tests and for `lab test` tooling). */
-export function parseLab(text: string, file: string, expectedId?: string): Lab {
+/**
+ * Parse YAML text and validate it against a zod schema, with every problem placed at its
+ * line:column (a LabLoadError naming the file). `where` places later, semantic problems.
+ * Used for lab.yaml and for a lab's tests/mistakes.yaml.
+ */
+export function parseYamlWith<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  expectedId?: string,
+): { data: z.infer<S>; where: (path: PropertyKey[], key?: string) => { line: number; column: number } } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const problems: LabProblem[] = [];
@@ -107,7 +116,7 @@ export function parseLab(text: string, file: string, expectedId?: string): Lab {
   const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
   const where = (path: PropertyKey[], key?: string) => locate(doc, path, key, at);
 
-  const parsed = LabFileSchema.safeParse(data);
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
     for (const issue of flattenIssues(parsed.error.issues)) {
       if (issue.code === 'unrecognized_keys') {
@@ -121,8 +130,12 @@ export function parseLab(text: string, file: string, expectedId?: string): Lab {
     }
     throw new LabLoadError(file, problems, expectedId);
   }
+  return { data: parsed.data as z.infer<S>, where };
+}
 
-  const lab = parsed.data;
+/** Parse and validate lab text (exported for tests and for `lab test` tooling). */
+export function parseLab(text: string, file: string, expectedId?: string): Lab {
+  const { data: lab, where } = parseYamlWith(text, file, LabFileSchema, expectedId);
   const rulesProblems = checkRules(lab, file, where, expectedId);
   const errorsOnly = rulesProblems.filter((p) => p.severity === 'error');
   if (errorsOnly.length) throw new LabLoadError(file, errorsOnly, expectedId);

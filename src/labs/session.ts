@@ -35,6 +35,8 @@ export interface OpenLabOptions {
   home?: string;
   /** Default: the package's labs/ folder. */
   labsDir?: string;
+  /** The lab itself, already loaded (`iamlab lab test` of a lab file outside the labs folder); labsDir is then not read. */
+  lab?: Lab;
   /** Rebuild the world and clear progress (what `iamlab reset` does). */
   fresh?: boolean;
   /** Never write anything (iamlab check). */
@@ -132,7 +134,8 @@ interface RealInit {
 
 export async function openLab(labId: string, opts: OpenLabOptions = {}): Promise<LabSession> {
   const store = new ProgressStore(opts.home, opts.now);
-  const lab = await loadLabCached(labId, { labsDir: opts.labsDir ?? defaultLabsDir(), cacheDir: join(store.home, 'cache', 'labs') });
+  const lab = opts.lab ?? (await loadLabCached(labId, { labsDir: opts.labsDir ?? defaultLabsDir(), cacheDir: join(store.home, 'cache', 'labs') }));
+  if (lab.id !== labId) throw new Error(`openLab(${labId}) was given lab ${lab.id}`);
   if (opts.backend === 'real') return openRealLabSession(lab, store, opts);
   // A read-only session (iamlab check) needs neither the shell's command machinery nor conf.
   let Shell: ShellCtor | undefined;
