@@ -1,10 +1,9 @@
 // `iamlab` and `iamlab start <lab>`: the Ink tutor. Without a terminal on both ends it says
 // what to use instead and exits 2 (never Ink's raw-mode crash). The labs, the shell and the
-// simulated account load after the first frame (the controller imports them lazily).
-import React from 'react';
-import { render } from 'ink';
-import { App } from './ui/App.js';
+// simulated account load after the first frame (the controller imports them lazily), and so
+// does Ink itself: the catalog's first frame is written before Ink is imported (paint.ts).
 import { AppController } from './controller.js';
+import { prePaint } from './paint.js';
 import { Runner } from './runner.js';
 import { initialState } from './state.js';
 import { colorEnabled, noTerminalMessage, terminalProblem, type AppIo } from './tty.js';
@@ -82,13 +81,10 @@ export async function appCommand(opts: AppCommandOptions, io: AppIo = { stdin: p
     color: colorEnabled(io.env),
   });
   let exitCode = 0;
-  const inst = render(<App init={init} runner={runner} onExit={(s) => (exitCode = s.exitCode)} />, {
-    stdin: io.stdin,
-    stdout: io.stdout,
-    stderr: io.stderr,
-    exitOnCtrlC: false,
-    patchConsole: true,
-  });
+  // the catalog on screen now; keys typed meanwhile wait (raw mode: not echoed) until Ink reads them
+  if (prePaint(init, io.stdout)) io.stdin.setRawMode(true);
+  const { mountApp } = await import('./ui/mount.js');
+  const inst = mountApp(init, runner, io, (s) => (exitCode = s.exitCode));
   // a closed terminal or a kill still saves (the runner's quit path saves everything)
   const onSignal = () => void runner.submit({ id: -1, kind: 'quit' });
   process.once('SIGHUP', onSignal);

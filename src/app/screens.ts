@@ -54,6 +54,28 @@ export function headerParts(s: AppState): HeaderParts {
   };
 }
 
+/** The header as one row at `w` cells: title left, identities right, the console's role in its colour. */
+export function headerRow(s: AppState, w: number): Row {
+  const h = headerParts(s);
+  const width = (rs: Row) => rs.reduce((n, r) => n + textWidth(r.text), 0);
+  const cons = h.console ? ` ${truncate(h.console.text, 24)} ` : '';
+  const consW = cons ? textWidth(cons) + 2 : 0;
+  let right = h.right;
+  const minLeft = 8 + Math.min(16, width(h.left) - 8);
+  if (h.extra && width(h.left) + consW + width(h.extra) + width(right) + 2 <= w) right = [...h.extra, ...right];
+  right = truncateRow(right, Math.max(0, w - minLeft - consW - 1));
+  const leftRow = truncateRow(h.left, Math.max(8, w - width(right) - consW - 1));
+  const gap = Math.max(1, w - width(leftRow) - consW - width(right));
+  const row: Row = [...leftRow, { text: ' '.repeat(gap) }];
+  if (h.console) {
+    // without colour the role still stands out: in brackets
+    if (h.console.bg && s.color) row.push({ text: cons, style: { bg: h.console.bg, color: 'black', bold: true } });
+    else row.push({ text: `[${cons.trim()}]`.padEnd(cons.length), style: BOLD });
+    row.push({ text: '  ' });
+  }
+  return [...row, ...right];
+}
+
 function profileName(s: AppState): string | undefined {
   return s.catalog.profiles?.[s.catalog.profileIndex]?.name;
 }
@@ -82,6 +104,49 @@ export function spinnerFrame(n: number): string {
  * Two rows per lab: title + level/minutes, then progress and "continue". With `account` 'real'
  * the progress is the lab's progress on a real AWS account (its own record).
  */
+/** The catalog screen's body: exactly `height` rows (a blank row, the labs, the selected lab's summary, the account choice). */
+export function catalogScreenRows(s: AppState, height: number): Row[] {
+  const w = s.size.columns;
+  const c = s.catalog;
+  const inner = w - 2;
+  const rows: Row[] = [];
+  if (c.entries === null) rows.push([{ text: ' Loading the labs…', style: DIM }]);
+  else if (c.entries.length === 0) rows.push([{ text: ` No labs found.${c.error ? ` ${c.error}` : ''}`, style: { color: 'red' } }]);
+  const entries = c.entries ?? [];
+  const sel = entries[c.cursor];
+  // footer: the selected lab's summary and the account choice
+  const footer: Row[] = [];
+  footer.push([{ text: '─'.repeat(w - 1), style: DIM }]);
+  // an error in full where there is room (a setup failure on a real account says what to do), at least 4 rows
+  if (c.error && entries.length) footer.push(...wrapRuns([{ text: `✗ ${c.error}`, style: { color: 'red' } }], inner, [{ text: ' ' }], '   ').slice(0, Math.max(4, Math.floor(height / 3))));
+  else if (sel?.summary) footer.push(...wrapRuns([{ text: sel.summary }], inner, [{ text: ' ' }], ' ').slice(0, 3));
+  const sim = c.account === 'sim';
+  const prof = c.profiles?.[c.profileIndex];
+  const real = c.profiles === null ? (sim ? '' : ' (reading ~/.aws/config…)') : c.profiles.length === 0 ? ' (no profiles in ~/.aws/config)' : ` (profile ${prof?.name ?? 'default'}${c.profiles.length > 1 ? ' ←→' : ''})`;
+  footer.push([
+    { text: ' Account: ', style: BOLD },
+    { text: sim ? '● ' : '○ ', style: sim ? { color: 'green' } : DIM },
+    { text: 'simulated', style: sim ? BOLD : DIM },
+    { text: '   ' },
+    { text: sim ? '○ ' : '● ', style: sim ? DIM : { color: 'green' } },
+    { text: `real AWS account${real}`, style: sim ? DIM : BOLD },
+    { text: '  (a)', style: DIM },
+  ]);
+  const listH = Math.max(2, height - footer.length - 1);
+  const perEntry = 3;
+  const visible = Math.max(1, Math.floor(listH / perEntry));
+  const start = Math.max(0, Math.min(c.cursor - Math.floor(visible / 2), entries.length - visible));
+  entries.slice(start, start + visible).forEach((e, k) => {
+    rows.push(...catalogEntryRows(e, start + k === c.cursor, inner, c.account).map((r) => [{ text: ' ' }, ...r]));
+    rows.push([]);
+  });
+  if (entries.length > visible) rows.push([{ text: ` ${start + 1}–${Math.min(entries.length, start + visible)} of ${entries.length} labs`, style: DIM }]);
+  const listRows = Math.max(1, height - footer.length - 1);
+  const list = rows.slice(0, listRows);
+  while (list.length < listRows) list.push([]);
+  return [[], ...list, ...footer].slice(0, Math.max(height, 0));
+}
+
 export function catalogEntryRows(e: CatalogEntry, selected: boolean, width: number, account: 'sim' | 'real' = 'sim'): Row[] {
   const pointer: Run = selected ? { text: '▸ ', style: { color: 'cyan', bold: true } } : { text: '  ' };
   const meta = [e.level, e.minutes ? `${e.minutes} min` : undefined].filter(Boolean).join(' · ');

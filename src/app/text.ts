@@ -83,6 +83,8 @@ export interface Style {
   dim?: boolean;
   inverse?: boolean;
   color?: string;
+  /** Background colour (the console's switch-role colour in the header). */
+  bg?: string;
   /** An inline code span or code block. */
   code?: boolean;
 }

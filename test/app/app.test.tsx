@@ -14,6 +14,7 @@ import { App } from '../../src/app/ui/App.js';
 import { AppController } from '../../src/app/controller.js';
 import { Runner } from '../../src/app/runner.js';
 import { initialState, type AppState } from '../../src/app/state.js';
+import { catalogFrame, prePaint } from '../../src/app/paint.js';
 import { openLab, ProgressStore } from '../../src/labs/index.js';
 import { startWorkshopServer } from '../../src/workshop/server.js';
 import { SimBackend, World } from '../../src/sim/index.js';
@@ -263,6 +264,32 @@ describe('the app, driven by keys', () => {
     f = await app.waitFor(/✓ complete \(6 skipped\)/);
     app.write('q');
     await app.exited;
+  });
+
+  it('the first frame written before Ink loads is the frame Ink then draws over it, row for row', async (t) => {
+    const home = newHome();
+    const controller = new AppController({ home });
+    await controller.catalog(); // writes the catalog cache the start-up reads
+    const entries = controller.quickCatalog();
+    assert.ok(entries?.length, 'the cache gives the catalog without loading a lab');
+    for (const [columns, rows] of [[80, 24], [60, 18], [120, 40]] as const) {
+      const init = initialState({ columns, rows, entries: entries! });
+      let written = '';
+      assert.equal(prePaint(init, { write: (x: string) => ((written += x), true) }), true);
+      const painted = stripVTControlCharacters(written).split('\n');
+      const frameRows = catalogFrame(init)!.length;
+      assert.equal(frameRows, rows - 1, 'one row less than the terminal, like Ink\'s frame');
+      assert.ok(written.endsWith(`\x1b[${frameRows}A\r`), 'the cursor goes back to the frame\'s top left');
+      const r = render(<App init={init} runner={new Runner(new AppController({ home }))} toastMs={0} />);
+      t.after(() => r.unmount());
+      const ink = stripVTControlCharacters(r.lastFrame() ?? '').split('\n');
+      const trim = (ls: string[]) => ls.map((l) => l.trimEnd());
+      assert.deepEqual(trim(painted.slice(0, frameRows)), trim(ink).slice(0, frameRows), `${columns}×${rows}`);
+      assert.match(painted.join('\n'), /6 steps · not started/);
+      r.unmount();
+    }
+    // a lab opening straight away (`iamlab start <lab>`) is not the catalog: nothing is written
+    assert.equal(prePaint(initialState({ columns: 80, rows: 24, entries: entries!, lab: 'switch-role-admin' }), { write: () => assert.fail('wrote') }), false);
   });
 
   it('^X turns the endpoint on: the real SDK reaches the lab\'s world through it, its calls are checked and shown; E stops it; quitting stops it', async (t) => {

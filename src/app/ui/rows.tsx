@@ -9,6 +9,7 @@ function RunText({ run }: { run: Run }) {
   return (
     <Text
       {...(st.color ? { color: st.color } : {})}
+      {...(st.bg ? { backgroundColor: st.bg } : {})}
       bold={st.bold ?? false}
       italic={st.italic ?? false}
       underline={st.underline ?? false}

@@ -4,8 +4,8 @@
 import React, { useMemo } from 'react';
 import { Box, Text, useCursor } from 'ink';
 import {
-  catalogEntryRows,
-  headerParts,
+  catalogScreenRows,
+  headerRow,
   helpRows,
   inputLine,
   keyBar,
@@ -24,31 +24,9 @@ import { lineText } from '../line-editor.js';
 // ---------------------------------------------------------------------------------------
 
 function Header({ s }: { s: AppState }) {
-  const w = s.size.columns - 1;
-  const h = headerParts(s);
-  const width = (rs: Row) => rs.reduce((n, r) => n + textWidth(r.text), 0);
-  const cons = h.console ? ` ${truncate(h.console.text, 24)} ` : '';
-  const consW = cons ? textWidth(cons) + 2 : 0;
-  let right = h.right;
-  const minLeft = 8 + Math.min(16, width(h.left) - 8);
-  if (h.extra && width(h.left) + consW + width(h.extra) + width(right) + 2 <= w) right = [...h.extra, ...right];
-  right = truncateRow(right, Math.max(0, w - minLeft - consW - 1));
-  const leftRow = truncateRow(h.left, Math.max(8, w - width(right) - consW - 1));
-  const gap = Math.max(1, w - width(leftRow) - consW - width(right));
   return (
     <Box height={1} width={s.size.columns}>
-      <RowLine row={[...leftRow, { text: ' '.repeat(gap) }]} />
-      {h.console ? (
-        h.console.bg && s.color ? (
-          <Text backgroundColor={h.console.bg} color="black" bold>
-            {cons}
-          </Text>
-        ) : (
-          <Text bold>{`[${cons.trim()}]`.padEnd(cons.length)}</Text>
-        )
-      ) : null}
-      {h.console ? <Text>{'  '}</Text> : null}
-      <RowLine row={right} />
+      <RowLine row={headerRow(s, s.size.columns - 1)} />
     </Box>
   );
 }
@@ -65,48 +43,7 @@ function KeyBar({ s }: { s: AppState }) {
 // catalog
 
 function Catalog({ s, height }: { s: AppState; height: number }) {
-  const w = s.size.columns;
-  const c = s.catalog;
-  const inner = w - 2;
-  const rows: Row[] = [];
-  if (c.entries === null) rows.push([{ text: ' Loading the labs…', style: { dim: true } }]);
-  else if (c.entries.length === 0) rows.push([{ text: ` No labs found.${c.error ? ` ${c.error}` : ''}`, style: { color: 'red' } }]);
-  const entries = c.entries ?? [];
-  const sel = entries[c.cursor];
-  // footer: the selected lab's summary and the account choice
-  const footer: Row[] = [];
-  footer.push([{ text: '─'.repeat(w - 1), style: { dim: true } }]);
-  // an error in full where there is room (a setup failure on a real account says what to do), at least 4 rows
-  if (c.error && entries.length) footer.push(...wrapRuns([{ text: `✗ ${c.error}`, style: { color: 'red' } }], inner, [{ text: ' ' }], '   ').slice(0, Math.max(4, Math.floor(height / 3))));
-  else if (sel?.summary) footer.push(...wrapRuns([{ text: sel.summary }], inner, [{ text: ' ' }], ' ').slice(0, 3));
-  const sim = c.account === 'sim';
-  const prof = c.profiles?.[c.profileIndex];
-  const real = c.profiles === null ? (sim ? '' : ' (reading ~/.aws/config…)') : c.profiles.length === 0 ? ' (no profiles in ~/.aws/config)' : ` (profile ${prof?.name ?? 'default'}${c.profiles.length > 1 ? ' ←→' : ''})`;
-  footer.push([
-    { text: ' Account: ', style: { bold: true } },
-    { text: sim ? '● ' : '○ ', style: sim ? { color: 'green' } : { dim: true } },
-    { text: 'simulated', style: sim ? { bold: true } : { dim: true } },
-    { text: '   ' },
-    { text: sim ? '○ ' : '● ', style: sim ? { dim: true } : { color: 'green' } },
-    { text: `real AWS account${real}`, style: sim ? { dim: true } : { bold: true } },
-    { text: '  (a)', style: { dim: true } },
-  ]);
-  const listH = Math.max(2, height - footer.length - 1);
-  const perEntry = 3;
-  const visible = Math.max(1, Math.floor(listH / perEntry));
-  const start = Math.max(0, Math.min(c.cursor - Math.floor(visible / 2), entries.length - visible));
-  entries.slice(start, start + visible).forEach((e, k) => {
-    rows.push(...catalogEntryRows(e, start + k === c.cursor, inner, c.account).map((r) => [{ text: ' ' }, ...r]));
-    rows.push([]);
-  });
-  if (entries.length > visible) rows.push([{ text: ` ${start + 1}–${Math.min(entries.length, start + visible)} of ${entries.length} labs`, style: { dim: true } }]);
-  return (
-    <Box flexDirection="column" height={height}>
-      <Text> </Text>
-      <Rows rows={rows} height={Math.max(1, height - footer.length - 1)} />
-      <Rows rows={footer} height={footer.length} />
-    </Box>
-  );
+  return <Rows rows={catalogScreenRows(s, height)} height={height} />;
 }
 
 // ---------------------------------------------------------------------------------------
