@@ -144,11 +144,21 @@ function resourceHit(cs: CompiledStatement, cp: CompiledPolicy, rq: Prepared): b
   return false;
 }
 
+/**
+ * Does the Principal block name a role session's role by its ARN? Not when that role has been
+ * deleted: IAM keeps a role ARN in a policy as the unique id of the role that held the name when
+ * the policy was saved, so after a delete (and a re-create under the same name) the ARN names
+ * another role (IAM User Guide, reference_policies_elements_principal, "IAM role principals").
+ */
+function roleArnNames(cp: CompiledPrincipal, p: PrincipalInfo): boolean {
+  return p.roleDeleted !== true && cp.arns.has(p.principalArn);
+}
+
 /** How (if at all) a Principal block names the caller. */
 export function matchPrincipal(cp: CompiledPrincipal, p: PrincipalInfo): PrincipalMatch | undefined {
   if ((p.type === 'AssumedRole' || p.type === 'FederatedUser') && cp.arns.has(p.arn)) return 'session';
   if (p.type === 'User' && (cp.arns.has(p.arn) || (p.uniqueId !== undefined && cp.uniqueIds.has(p.uniqueId)))) return 'user';
-  if (p.type === 'AssumedRole' && (cp.arns.has(p.principalArn) || (p.uniqueId !== undefined && cp.uniqueIds.has(p.uniqueId)))) return 'role';
+  if (p.type === 'AssumedRole' && (roleArnNames(cp, p) || (p.uniqueId !== undefined && cp.uniqueIds.has(p.uniqueId)))) return 'role';
   if (p.service !== undefined && cp.services.has(p.service)) return 'service';
   if (p.federated !== undefined && cp.federated.has(p.federated)) return 'federated';
   if (cp.everyone) return 'everyone';
@@ -191,7 +201,7 @@ export function notPrincipalDenyReason(cp: CompiledPrincipal, p: PrincipalInfo, 
         break;
       case 'AssumedRole':
         if (!cp.accounts.has(p.accountId)) missing.push(`account ${p.accountId}`);
-        if (!cp.arns.has(p.principalArn) && !(p.uniqueId !== undefined && cp.uniqueIds.has(p.uniqueId))) missing.push(`the role (${p.principalArn})`);
+        if (!roleArnNames(cp, p) && !(p.uniqueId !== undefined && cp.uniqueIds.has(p.uniqueId))) missing.push(`the role (${p.principalArn})`);
         if (!cp.arns.has(p.arn)) missing.push(`the session (${p.arn})`);
         break;
       case 'FederatedUser':

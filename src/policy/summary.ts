@@ -186,6 +186,16 @@ function namedHow(m: PrincipalMatch | undefined, p: PrincipalInfo): string {
 // ---------------------------------------------------------------------------------------------
 
 export function buildSummary(path: DecisionPath, ctx: SummaryContext): string {
+  const s = decisionSummary(path, ctx);
+  const p = ctx.input.request.principal;
+  if (path.decision === 'Deny' && path.reason === 'implicit-deny' && p.type === 'AssumedRole' && p.roleDeleted) {
+    const role = ownerLabel(p);
+    return `${s} This session belongs to a ${role} that has since been deleted: its policies are gone, and a policy naming ${role}'s ARN names the role that holds that name now (another unique id), not this session's role.`;
+  }
+  return s;
+}
+
+function decisionSummary(path: DecisionPath, ctx: SummaryContext): string {
   const req = ctx.input.request;
   const p = req.principal;
   const action = req.action;

@@ -65,6 +65,12 @@ export interface PrincipalInfo {
   username?: string;
   /** Unique id of the user or role (AIDA…/AROA…), matched by unique-id principals in trust policies. */
   uniqueId?: string;
+  /**
+   * Role sessions only: the session's role has been deleted (perhaps re-created since under the
+   * same name). IAM stores a role ARN in a Principal element as the role's unique id, so a policy
+   * naming the role's ARN names whatever role holds that name now, never this session's role.
+   */
+  roleDeleted?: boolean;
   /** Principal tags (user/role tags plus session tags). */
   tags?: Record<string, string>;
   /** For a service calling (e.g. "ec2.amazonaws.com"): matched by "Service" principals. */
