@@ -609,7 +609,11 @@ export function checkView(r: StepCheck): CheckView {
     stepId: r.stepId,
     status: r.status,
     message: r.message,
-    leaves: r.leaves.map((l) => ({ id: l.id ?? '', ...(l.label ? { label: l.label } : {}), status: l.status, message: l.message })),
+    leaves: r.leaves.map((l) => {
+      // what the check read or decided, once each, in the order it did
+      const evidence = [...new Set(l.evidence.map((e) => e.text))];
+      return { id: l.id ?? '', ...(l.label ? { label: l.label } : {}), status: l.status, message: l.message, ...(evidence.length ? { evidence } : {}) };
+    }),
     ...(r.hint ? { hint: r.hint } : {}),
   };
 }

@@ -148,6 +148,8 @@ export type Command =
   /** Show the endpoint panel, starting the endpoint (the simulated account on 127.0.0.1) if it is off; hide the panel when it shows. */
   | { type: 'endpoint' }
   | { type: 'endpoint-stop' }
+  /** The panel of what the last check looked at: each part, its verdict, and what it read. */
+  | { type: 'checked' }
   // dialogs and confirmations
   | { type: 'next-field' }
   | { type: 'prev-field' }
@@ -246,6 +248,7 @@ const LAB_NAV: Table = {
   [T('z')]: { type: 'zoom' },
   [T('e')]: { type: 'endpoint' },
   [T('E')]: { type: 'endpoint-stop' },
+  [T('v')]: { type: 'checked' },
   [T('b')]: { type: 'switch-back' },
   [T('l')]: { type: 'catalog' },
   [K('up')]: { type: 'step', dir: -1 },
@@ -377,6 +380,7 @@ export const KEY_HELP: Record<'catalog' | 'lab-shell' | 'lab-nav' | 'complete', 
     { keys: 'c', what: 'check' },
     { keys: 'w', what: 'why' },
     { keys: 'm', what: 'map' },
+    { keys: 'v', what: 'what the check looked at' },
     { keys: 'r', what: 'switch role' },
     { keys: 'u', what: 'sign in as user' },
     { keys: 'a', what: 'answer' },

@@ -73,7 +73,7 @@ export interface CheckView {
   /** The first failing leaf's message (or the pass message). */
   message?: string;
   /** Per-leaf results, for "what was checked". */
-  leaves?: Array<{ id: string; label?: string; status: CheckStatus; message?: string }>;
+  leaves?: Array<{ id: string; label?: string; status: CheckStatus; message?: string; evidence?: string[] }>;
   /** Hint id chosen by a diagnosis, if any. */
   hint?: string;
 }

@@ -4,7 +4,7 @@
 import { KEY_HELP, type KeyHelp } from './keys.js';
 import { parseInline, renderMarkdown } from './markdown.js';
 import { mapRows } from './map.js';
-import type { CatalogEntry, IdentityView, StepView, Summary } from './model.js';
+import type { CatalogEntry, CheckView, IdentityView, StepView, Summary } from './model.js';
 import { helpContext, lastCheckFor, stepState, type AppState, type LabState, type ShellLine, type ShellPane } from './state.js';
 import { hardWrap, pad, textWidth, truncate, wrapRuns, type Row, type Run, type Style } from './text.js';
 import { consoleColor, STEP_MARK, TONE } from './ui/theme.js';
@@ -262,7 +262,8 @@ export function stepPanelRows(lab: LabState, width: number, plain = false): { bo
     const mark = check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : check.status === 'pending' ? '…' : '!';
     const style: Style = check.status === 'pass' ? { color: 'green' } : check.status === 'fail' ? { color: 'red' } : { color: 'yellow' };
     const word = check.status === 'fail' ? 'Not yet: ' : check.status === 'error' ? 'Could not check: ' : check.status === 'pending' ? 'Waiting: ' : '';
-    footer.push(...wrapRuns([{ text: `${mark} ${word}`, style: { ...style, bold: true } }, { text: check.message ?? '', style }], width, [], '  '));
+    const more: Run[] = check.status !== 'pass' && (check.leaves?.length ?? 0) > 0 ? [{ text: '  (Esc v: what was checked)', style: DIM }] : [];
+    footer.push(...wrapRuns([{ text: `${mark} ${word}`, style: { ...style, bold: true } }, { text: check.message ?? '', style }, ...more], width, [], '  '));
   }
   return { body, footer };
 }
@@ -316,7 +317,37 @@ export function panelRows(s: AppState, width: number): { body: Row[]; footer: Ro
     }
     case 'endpoint':
       return endpointRows(lab, width);
+    case 'checked':
+      return { body: checkedRows(lab, width), footer: [] };
   }
+}
+
+const VERDICT: Record<CheckView['status'], { mark: string; style: Style }> = {
+  pass: { mark: '✓', style: { color: 'green' } },
+  fail: { mark: '✗', style: { color: 'red' } },
+  pending: { mark: '…', style: { color: 'yellow' } },
+  error: { mark: '!', style: { color: 'yellow' } },
+};
+
+/** "What was checked": each part of the last check, its verdict, its message, and what it read or decided. */
+export function checkedRows(lab: LabState, width: number): Row[] {
+  const c = lab.snap.lastCheck;
+  const i = c ? lab.steps.findIndex((x) => x.id === c.stepId) : -1;
+  const rows: Row[] = wrapRuns([{ text: `What was checked${i >= 0 ? ` · step ${i + 1}: ${lab.steps[i]!.title}` : ''}`, style: { bold: true, color: 'cyan' } }], width);
+  if (!c) return [...rows, [], ...wrapRuns([{ text: 'Nothing has been checked yet in this session. Every command you run is checked; c checks now.', style: DIM }], width)];
+  const leaves = c.leaves?.length ? c.leaves : [{ id: '', status: c.status, ...(c.message ? { message: c.message } : {}) }];
+  const verdict = VERDICT[c.status];
+  rows.push(...wrapRuns([{ text: `${verdict.mark} `, style: { ...verdict.style, bold: true } }, { text: c.status === 'pass' ? 'Every part holds.' : `${leaves.filter((l) => l.status === 'pass').length} of ${leaves.length} parts hold.`, style: verdict.style }], width));
+  for (const l of leaves) {
+    const v = VERDICT[l.status];
+    rows.push([]);
+    rows.push(...wrapRuns([{ text: `${v.mark} `, style: { ...v.style, bold: true } }, { text: l.label ?? l.message ?? l.id, style: BOLD }], width, [], '  '));
+    if (l.message && l.label) rows.push(...wrapRuns([{ text: l.message, style: l.status === 'pass' ? DIM : v.style }], width, [{ text: '  ' }], '  '));
+    for (const e of l.evidence ?? []) rows.push(...wrapRuns([{ text: e, style: DIM }], width, [{ text: '  · ', style: DIM }], '    '));
+  }
+  rows.push([]);
+  rows.push(...wrapRuns([{ text: 'The check reads the account as it is now, the same way every time: the result, not the commands you typed. v goes back to the step.', style: DIM }], width));
+  return rows;
 }
 
 /** The endpoint panel: where it listens and what to paste into another terminal, one-command way first. */

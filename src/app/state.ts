@@ -39,7 +39,7 @@ export interface ShellPane {
   ask?: { question: string; secret: boolean };
 }
 
-export type Panel = 'step' | 'why' | 'map' | 'solution' | 'endpoint';
+export type Panel = 'step' | 'why' | 'map' | 'solution' | 'endpoint' | 'checked';
 
 export interface LabState {
   id: string;
@@ -705,6 +705,8 @@ function labCommand(s: AppState, cmd: Command): AppState {
       return { ...s, lab: { ...lab, panel: lab.panel === 'why' ? 'step' : 'why', panelScroll: 0 } };
     case 'map':
       return { ...s, lab: { ...lab, panel: lab.panel === 'map' ? 'step' : 'map', panelScroll: 0 } };
+    case 'checked':
+      return { ...s, lab: { ...lab, panel: lab.panel === 'checked' ? 'step' : 'checked', panelScroll: 0 } };
     case 'hint': {
       if (!cur) return toast(s, 'Every step is done.', 'info');
       const shown = lab.snap.progress[cur.id]?.hintsShown.length ?? 0;

@@ -266,6 +266,35 @@ describe('the app, driven by keys', () => {
     await app.exited;
   });
 
+  it('v shows what the last check looked at: each part with its verdict and what it read', async (t) => {
+    const home = newHome();
+    const app = start(home, { lab: 'switch-role-admin' });
+    t.after(() => app.unmount());
+    await app.waitFor(/Step 1 of 6/);
+    app.write(`${ESC}v`);
+    let f = await app.waitFor(/What was checked/);
+    assert.ok(shows(f, 'Nothing has been checked yet in this session.'), f);
+    app.write('v');
+    await app.waitFor(/Step 1 of 6 · Create the role/);
+    app.write('i');
+    await app.waitFor(/Enter run/);
+    await app.run('aws iam create-role --role-name temp-user --assume-role-policy-document \'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:user/admin"},"Action":"sts:AssumeRole"}]}\'');
+    f = await app.waitFor(/✗ Not yet:/);
+    assert.ok(shows(f, '(Esc v: what was checked)'), `the footer says where to look:\n${f}`);
+    app.write(`${ESC}v`);
+    f = await app.waitFor(/What was checked · step 1/);
+    assert.ok(shows(f, '✗ 1 of 3 parts hold.'), f);
+    assert.ok(shows(f, '✓ the role temp-user exists'), f);
+    assert.ok(shows(f, '· role arn:aws:iam::089665204192:role/temp-user: trust Allow sts:AssumeRole for AWS: arn:aws:iam::089665204192:user/admin'), `the evidence is shown:\n${f}`);
+    app.write('z'); // the bigger panel shows the rest
+    f = await app.waitFor(/· trust policy of temp-user/);
+    assert.ok(shows(f, '· trust policy of temp-user: Allow sts:AssumeRole for AWS: arn:aws:iam::089665204192:user/admin'), f);
+    app.write('v');
+    await app.waitFor(/Step 1 of 6 · Create the role/);
+    app.write('q');
+    await app.exited;
+  });
+
   it('the first frame written before Ink loads is the frame Ink then draws over it, row for row', async (t) => {
     const home = newHome();
     const controller = new AppController({ home });

@@ -380,6 +380,46 @@ describe('reducer: the shell pane', () => {
   });
 });
 
+describe('reducer: what was checked', () => {
+  it('v toggles the panel; it lists each part with its verdict, message and evidence, and says when nothing was checked', () => {
+    let s = feed(inLab(), key('escape'), ...typed('v'));
+    assert.equal(s.lab!.panel, 'checked');
+    assert.match(panelRows(s, 60).body.map(rowText).join('\n'), /Nothing has been checked yet/);
+    s = feed(s, {
+      type: 'snapshot',
+      snap: snap([], [], {
+        lastCheck: {
+          stepId: 'create-role',
+          status: 'fail',
+          message: 'The trust policy names user/admin only.',
+          leaves: [
+            { id: 'exists', label: 'the role exists', status: 'pass', message: 'Role temp-user exists.', evidence: ['role temp-user: attached none'] },
+            { id: 'trust', label: 'it trusts the account', status: 'fail', message: 'The trust policy names user/admin only.', evidence: ['trust policy of temp-user: Allow sts:AssumeRole for user/admin'] },
+          ],
+        },
+      }),
+    });
+    const text = panelRows(s, 70).body.map(rowText);
+    assert.deepEqual(text.slice(0, 9), [
+      'What was checked · step 1: Create role temp-user',
+      '✗ 1 of 2 parts hold.',
+      '',
+      '✓ the role exists',
+      '  Role temp-user exists.',
+      '  · role temp-user: attached none',
+      '',
+      '✗ it trusts the account',
+      '  The trust policy names user/admin only.',
+    ]);
+    assert.equal(text[9], '  · trust policy of temp-user: Allow sts:AssumeRole for user/admin');
+    // the step panel's footer points here
+    const { footer } = stepPanelRows({ ...s.lab!, panel: 'step' }, 80);
+    assert.match(footer.map(rowText).join(' '), /✗ Not yet: The trust policy names user\/admin only\. {2}\(Esc v: what was checked\)/);
+    s = feed(s, ...typed('v'));
+    assert.equal(s.lab!.panel, 'step');
+  });
+});
+
 describe('reducer: the endpoint', () => {
   const VIEW = { url: 'http://127.0.0.1:45123', region: 'us-east-1', paste: '# in another terminal (bash/zsh):\nexport AWS_ENDPOINT_URL=http://127.0.0.1:45123', file: '/home/x/endpoint.sh', who: 'admin @ 089665204192' };
   it('^X in the shell and e in lab keys ask for it; the panel shows what to paste and the shell title says it is on', () => {
