@@ -14,6 +14,9 @@ Usage
   iamlab check <lab> [--json] [--real [--profile P] [--profile2 P2] [--region R]]
                                        check every step of a lab (exit 0 when all pass)
   iamlab reset <lab> [--yes]           a fresh world and progress for a lab
+  iamlab lab test <lab | folder | lab.yaml> [--json]
+                                       a lab author's self-test in a throwaway home: fresh
+                                       world, solutions, recorded mistakes (exit 0 when all hold)
   iamlab serve --lab <lab> [--port N]  the lab's simulated account as an AWS endpoint on 127.0.0.1
   iamlab cleanup <lab> --real          delete what a lab created in a real account
   iamlab report [--lab L] [--format json|md|junit] [--workshop-key K]
@@ -101,6 +104,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'reset': {
         const { resetCommand } = await import('./labs/commands.js');
         return await resetCommand({ lab: need(rest[0] ?? str(v, 'lab'), 'reset <lab>'), yes: Boolean(v.yes) });
+      }
+      case 'lab': {
+        if (rest[0] !== 'test') throw new UsageError(`unknown lab command '${rest[0] ?? ''}': iamlab lab test <lab | folder | lab.yaml> [--json]`);
+        const { labTestCommand } = await import('./labs/lab-test.js');
+        return await labTestCommand({ target: need(rest[1], 'lab test <lab | folder | lab.yaml>'), json: Boolean(v.json) });
       }
       case 'serve': {
         const { serveCommand } = await import('./serve/command.js');

@@ -225,7 +225,7 @@ export async function checkSolutions(lab: Lab, opts: { tmp?: string } = {}): Pro
         break;
       }
       const { transcript: _t, ...kept } = extra;
-      row('ok', i === 0 ? 'passes' : `passes, and so do the ${i} earlier step${i === 1 ? '' : 's'}`, kept);
+      row('ok', i === 0 ? 'passes' : i === 1 ? 'passes, and the earlier step still passes' : `passes, and the ${i} earlier steps still pass`, kept);
     }
   } finally {
     s.cleanup();
@@ -312,10 +312,10 @@ export interface SelfTestReport {
 /**
  * The whole self-test of a lab: fresh world, solutions in order, every recorded mistake.
  * `onRow` hears each row as it is decided (for a live report). Throws LabLoadError for a broken
- * tests/mistakes.yaml (before anything runs).
+ * tests/mistakes.yaml (before anything runs) unless `mistakes` gives them already loaded.
  */
-export async function selfTestLab(lab: Lab, opts: { tmp?: string; onRow?: (r: SelfTestRow) => void } = {}): Promise<SelfTestReport> {
-  const recorded = loadMistakes(lab);
+export async function selfTestLab(lab: Lab, opts: { tmp?: string; onRow?: (r: SelfTestRow) => void; mistakes?: LabMistakes } = {}): Promise<SelfTestReport> {
+  const recorded = opts.mistakes ?? loadMistakes(lab);
   const root = mkdtempSync(join(opts.tmp ?? tmpdir(), 'iamlab-lab-test-'));
   const rows: SelfTestRow[] = [];
   const emit = (r: SelfTestRow) => {
@@ -324,8 +324,17 @@ export async function selfTestLab(lab: Lab, opts: { tmp?: string; onRow?: (r: Se
   };
   try {
     for (const r of await checkFreshWorld(lab, { tmp: root })) emit(r);
-    for (const r of await checkSolutions(lab, { tmp: root })) emit(r);
-    for (const m of recorded.mistakes) emit(await checkMistake(lab, m, { tmp: root }));
+    const solutions = await checkSolutions(lab, { tmp: root });
+    for (const r of solutions) emit(r);
+    // A mistake is set up with the solutions of the steps before it: past a solution that does
+    // not pass, it cannot be tried.
+    const broken = solutions.find((r) => r.result === 'fail')?.step;
+    const brokenAt = broken ? lab.steps.findIndex((s) => s.id === broken) : Infinity;
+    for (const m of recorded.mistakes) {
+      const until = lab.steps.findIndex((x) => x.id === (m.case.run_until ?? m.step));
+      if (until > brokenAt) emit({ phase: 'mistake', step: m.step, name: m.name, result: 'not_run', detail: `not tried: it starts after the solution of ${broken}, which does not pass` });
+      else emit(await checkMistake(lab, m, { tmp: root }));
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
