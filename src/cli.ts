@@ -14,6 +14,9 @@ Usage
   iamlab check <lab> [--json] [--real [--profile P] [--profile2 P2] [--region R]]
                                        check every step of a lab (exit 0 when all pass)
   iamlab reset <lab> [--yes]           a fresh world and progress for a lab
+  iamlab reset <lab> --step <step> [--yes]
+                                       redo from a step: its progress and the later steps'
+                                       are cleared, the world is kept as it is
   iamlab lab test <lab | folder | lab.yaml> [--json]
                                        a lab author's self-test in a throwaway home: fresh
                                        world, solutions, recorded mistakes (exit 0 when all hold)
@@ -103,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'reset': {
         const { resetCommand } = await import('./labs/commands.js');
-        return await resetCommand({ lab: need(rest[0] ?? str(v, 'lab'), 'reset <lab>'), yes: Boolean(v.yes) });
+        return await resetCommand({ lab: need(rest[0] ?? str(v, 'lab'), 'reset <lab>'), yes: Boolean(v.yes), step: str(v, 'step') });
       }
       case 'lab': {
         if (rest[0] !== 'test') throw new UsageError(`unknown lab command '${rest[0] ?? ''}': iamlab lab test <lab | folder | lab.yaml> [--json]`);

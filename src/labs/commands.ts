@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventMark } from '../checks/types.js';
-import { LabLoadError, LabNotFoundError, defaultLabsDir } from './lab-files.js';
+import { LabLoadError, LabNotFoundError, closest, defaultLabsDir } from './lab-files.js';
 import { loadLabCached, loadLabsCached } from './lab-cache.js';
 import { ProgressStore } from './progress.js';
 import { openLab, LabNotReadyError } from './session.js';
@@ -160,7 +160,19 @@ function printCheck(opts: { lab: string; json?: boolean }, results: StepCheck[],
   return allPass ? 0 : 1;
 }
 
-export async function resetCommand(opts: { lab: string; yes?: boolean }): Promise<number> {
+export async function resetCommand(opts: {
+  lab: string;
+  yes?: boolean;
+  /** Go back to this step instead of starting over (`--step`): see resetStepCommand. */
+  step?: string | undefined;
+  /** Tests: another home / labs folder, output streams, and the y/N question's answer. */
+  home?: string | undefined;
+  labsDir?: string | undefined;
+  out?: Out;
+  err?: Out;
+  confirm?: (question: string) => Promise<boolean>;
+}): Promise<number> {
+  if (opts.step !== undefined) return resetStepCommand({ ...opts, step: opts.step });
   try {
     await loadLabCached(opts.lab, { labsDir: defaultLabsDir() });
   } catch (e) {
@@ -189,6 +201,97 @@ export async function resetCommand(opts: { lab: string; yes?: boolean }): Promis
   } catch (e) {
     const code = userError(e);
     if (code !== undefined) return code;
+    throw e;
+  }
+}
+
+type Out = Pick<NodeJS.WritableStream, 'write'>;
+
+/** Asks a y/N question on the terminal; false when the answer is not yes. */
+async function askYesNo(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(question);
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+/**
+ * `iamlab reset <lab> --step <id>`: back to a step to redo it. The progress of that step and the
+ * later ones is cleared, the earlier ones stay passed or skipped, and the world is kept as it is
+ * (plain `iamlab reset <lab>` is the one that rebuilds it). Asks first on a terminal; --yes skips
+ * the question, and without a terminal --yes is required. Exit 0 done, 1 declined, 2 a problem.
+ */
+export async function resetStepCommand(opts: {
+  lab: string;
+  step: string;
+  yes?: boolean;
+  home?: string | undefined;
+  labsDir?: string | undefined;
+  out?: Out;
+  err?: Out;
+  confirm?: (question: string) => Promise<boolean>;
+}): Promise<number> {
+  const out = opts.out ?? process.stdout;
+  const errOut = opts.err ?? process.stderr;
+  const fail = (msg: string) => {
+    errOut.write(`iamlab: ${msg.replace(/\n/g, '\n  ')}\n`);
+    return 2;
+  };
+  const labsDir = opts.labsDir ?? defaultLabsDir();
+  const store = new ProgressStore(opts.home);
+  let steps: Array<{ id: string; title: string }>;
+  try {
+    steps = (await loadLabCached(opts.lab, { labsDir, cacheDir: join(store.home, 'cache', 'labs') })).steps;
+  } catch (e) {
+    if (e instanceof LabNotFoundError || e instanceof LabLoadError) return fail(e.message);
+    throw e;
+  }
+  const i = steps.findIndex((s) => s.id === opts.step);
+  if (i < 0) return fail(`lab ${opts.lab} has no step '${opts.step}'.${closest(opts.step, steps.map((s) => s.id)) ? ` Did you mean '${closest(opts.step, steps.map((s) => s.id))}'?` : ''} Its steps:\n${steps.map((s, n) => `${String(n + 1).padStart(2)}  ${s.id.padEnd(Math.max(...steps.map((x) => x.id.length)))}  ${s.title}`).join('\n')}`);
+  // Only a step already reached can be gone back to: check before asking.
+  const stored = store.get(opts.lab);
+  for (const w of store.warnings) errOut.write(`iamlab: ${w}\n`);
+  if (!stored) return fail(`lab ${opts.lab} has not been started yet, so there is no step to go back to. Start it with \`iamlab start ${opts.lab}\`.`);
+  const blocked = steps.slice(0, i).find((st) => !stored.steps[st.id]?.passed_at && !stored.steps[st.id]?.skipped);
+  if (blocked) return fail(`step ${opts.step} has not been reached yet: the earlier step ${blocked.id} ("${blocked.title}") has not passed or been skipped. reset --step goes back to a step you have reached.`);
+  const later = steps.length - i - 1;
+  const what = `progress of step ${opts.step}${later ? ` and the ${later} later step${later === 1 ? '' : 's'}` : ''} (passes, skips, attempts, hints, answers)`;
+  if (!opts.yes) {
+    if (!opts.confirm && (!process.stdin.isTTY || !process.stdout.isTTY)) {
+      return fail(`reset --step clears lab ${opts.lab}'s ${what}; the simulated account is kept. Not on a terminal, so not asking: run \`iamlab reset ${opts.lab} --step ${opts.step} --yes\`.`);
+    }
+    const ask = opts.confirm ?? askYesNo;
+    if (!(await ask(`Go back to step ${i + 1} of lab ${opts.lab} (${opts.step})? This clears the ${what}; the simulated account is kept as it is. [y/N] `))) {
+      out.write('Nothing was changed.\n');
+      return 1;
+    }
+  }
+  try {
+    const s = await openLab(opts.lab, { ...(opts.home ? { home: opts.home } : {}), labsDir });
+    for (const w of s.warnings) if (!store.warnings.includes(w)) errOut.write(`iamlab: ${w}\n`);
+    const r = s.redoFrom(opts.step);
+    if (!r.ok) {
+      await s.close();
+      return fail(`${r.reason}. reset --step goes back to a step you have reached.`);
+    }
+    const step = s.step(opts.step);
+    const lines = [`Lab ${opts.lab} is back at step ${i + 1} of ${steps.length}: ${step.title} (${step.id}).`];
+    lines.push(r.cleared.length ? `Cleared the progress of: ${r.cleared.join(', ')}.` : 'There was no progress to clear for this step or the later ones.');
+    if (r.kept.length) lines.push(`Earlier steps stay as they were: ${r.kept.map((k) => `${k} (${s.progress.steps[k]?.skipped ? 'skipped' : 'passed'})`).join(', ')}.`);
+    lines.push(
+      `The simulated account was kept as it is: what you created or changed is still there${step.clock ? `, and its clock moved on ${step.clock} as the step began again` : ''}.`,
+      `(\`iamlab reset ${opts.lab}\` without --step starts the whole lab over: a fresh world and no progress.)`,
+    );
+    // What the kept world already satisfies passes again at the next check: say so now.
+    const all = await s.checkAll();
+    const already = all.slice(i).filter((x) => x.passed && (s.step(x.stepId).kind ?? 'task') !== 'read');
+    if (already.length) lines.push(`Already true in the kept world, so these pass again at their next check: ${already.map((x) => x.stepId).join(', ')}. To do them from scratch, undo that work in the shell first (or reset the whole lab).`);
+    await s.close();
+    out.write(lines.join('\n') + '\n');
+    return 0;
+  } catch (e) {
+    if (e instanceof LabNotFoundError || e instanceof LabLoadError || e instanceof LabNotReadyError) return fail(e.message);
+    if (e instanceof Error && (e.name === 'LabSetupError' || e.name === 'WorldSnapshotError')) return fail(e.message);
     throw e;
   }
 }

@@ -693,6 +693,25 @@ export class LabSession {
     return { ok: true };
   }
 
+  /**
+   * Go back to a step to redo it (`iamlab reset <lab> --step <id>`): the progress of that step and
+   * of every later one (passes, skips, attempts, hints, answers) is cleared and the step becomes
+   * current; earlier steps keep theirs. The world is left as it is. Refused when an earlier step
+   * has not passed or been skipped (the step was never reached).
+   */
+  redoFrom(id: string): { ok: true; cleared: string[]; kept: string[] } | { ok: false; reason: string } {
+    const i = this.stepIndex(id);
+    if (i < 0) return { ok: false, reason: `lab ${this.lab.id} has no step '${id}'. Its steps: ${this.lab.steps.map((s) => s.id).join(', ')}` };
+    const blocked = this.lab.steps.slice(0, i).find((s) => !this.done(s.id));
+    if (blocked) return { ok: false, reason: `step ${id} has not been reached yet: the earlier step ${blocked.id} ("${blocked.title}") has not passed or been skipped` };
+    const cleared = this.lab.steps.slice(i).filter((s) => this.progress.steps[s.id]).map((s) => s.id);
+    for (const s of this.lab.steps.slice(i)) delete this.progress.steps[s.id];
+    delete this.progress.finished_at;
+    this.begin(id);
+    this.save();
+    return { ok: true, cleared, kept: this.lab.steps.slice(0, i).map((s) => s.id) };
+  }
+
   /** Run one shell line, then check the current step; on pass record it and (by default) move on. */
   async run(line: string): Promise<LabRunResult> {
     this.sync();
