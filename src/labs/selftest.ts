@@ -158,6 +158,8 @@ export interface SelfTestRow {
   diagnosis?: string;
   /** What ran through the shell, when a row failed. */
   transcript?: string;
+  /** Phase solution: the step's solution does make it pass (a row can fail for another reason, e.g. the lab moving on too far). */
+  solutionPasses?: boolean;
 }
 
 const MEANINGLESS = /^(failed|fail|wrong|no|not yet|incorrect)\.?$/i;
@@ -204,7 +206,7 @@ export async function checkSolutions(lab: Lab, opts: { tmp?: string } = {}): Pro
       if ((step.kind ?? 'task') === 'read' && s.progress.current === step.id) await s.advance();
       const all = await s.checkAll();
       const own = all[i]!;
-      const extra = { status: own.status, message: own.message, ...(own.diagnosis ? { diagnosis: own.diagnosis } : {}), transcript: run.transcript };
+      const extra = { status: own.status, message: own.message, ...(own.diagnosis ? { diagnosis: own.diagnosis } : {}), transcript: run.transcript, solutionPasses: own.passed };
       if (!own.passed) {
         row('fail', `the solution ran, but the step does not pass (${own.status}): ${own.message}`, extra);
         break;
@@ -216,7 +218,15 @@ export async function checkSolutions(lab: Lab, opts: { tmp?: string } = {}): Pro
       }
       const next = lab.steps[i + 1]?.id ?? null;
       if (s.progress.current !== next) {
-        row('fail', `the step passes, but the lab did not move on by itself (it is at ${s.progress.current ?? 'the end'}, expected ${next ?? 'the end'})`, extra);
+        const at = s.progress.current;
+        const tooFar = at === null || lab.steps.findIndex((x) => x.id === at) > i + 1;
+        row(
+          'fail',
+          tooFar
+            ? `the step passes, but the lab moved on past ${next} too (it is at ${at ?? 'the end'}): ${next} passed before its own solution ran`
+            : `the step passes, but the lab did not move on by itself (it is at ${at}, expected ${next ?? 'the end'})`,
+          extra,
+        );
         break;
       }
       const sp = s.progress.steps[step.id];
@@ -224,7 +234,7 @@ export async function checkSolutions(lab: Lab, opts: { tmp?: string } = {}): Pro
         row('fail', `the step passes, but its progress says ${sp?.skipped ? 'skipped' : 'not passed'}`, extra);
         break;
       }
-      const { transcript: _t, ...kept } = extra;
+      const { transcript: _t, solutionPasses: _p, ...kept } = extra;
       row('ok', i === 0 ? 'passes' : i === 1 ? 'passes, and the earlier step still passes' : `passes, and the ${i} earlier steps still pass`, kept);
     }
   } finally {
@@ -328,7 +338,7 @@ export async function selfTestLab(lab: Lab, opts: { tmp?: string; onRow?: (r: Se
     for (const r of solutions) emit(r);
     // A mistake is set up with the solutions of the steps before it: past a solution that does
     // not pass, it cannot be tried.
-    const broken = solutions.find((r) => r.result === 'fail')?.step;
+    const broken = solutions.find((r) => r.result === 'fail' && !r.solutionPasses)?.step;
     const brokenAt = broken ? lab.steps.findIndex((s) => s.id === broken) : Infinity;
     for (const m of recorded.mistakes) {
       const until = lab.steps.findIndex((x) => x.id === (m.case.run_until ?? m.step));

@@ -1,6 +1,7 @@
 // Shared helpers for the lab self-tests: a fresh lab session in a temporary home, and running a
 // step's solution the way a learner would (files written, commands typed into the shell).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLab, type LabSession, type OpenLabOptions } from '../../src/labs/index.js';
@@ -28,4 +29,44 @@ export async function doStep(s: LabSession, step: Step): Promise<string> {
   const r = await runStepSolution(s, step);
   if (!r.ok) throw new Error(`the solution of ${step.id} failed:\n${r.transcript}${r.failed ? `\n${r.failed.stderr}` : ''}`);
   return r.transcript;
+}
+
+// ---------------------------------------------------------------- the built CLI
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function newestIn(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestIn(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds dist/ when it is older than src/ (as test/labs/cli.test.ts does). */
+export function ensureBuilt(): void {
+  const dist = join(ROOT, 'dist', 'cli.js');
+  if (!existsSync(dist) || statSync(dist).mtimeMs < newestIn(join(ROOT, 'src'))) {
+    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  }
+}
+
+/** Runs `iamlab ARGS` through bin/iamlab.js with IAMLAB_HOME=home, stdin not a terminal. */
+export function iamlabCli(args: string[], home: string, cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'iamlab.js'), ...args], {
+    cwd,
+    env: { ...process.env, IAMLAB_HOME: home, NO_COLOR: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A writable that keeps what is written (for commands' out/err options). */
+export function sink(): { write: (chunk: string | Uint8Array) => boolean; text: () => string } {
+  const parts: string[] = [];
+  return { write: (c) => (parts.push(typeof c === 'string' ? c : Buffer.from(c).toString('utf8')), true), text: () => parts.join('') };
 }
