@@ -26,8 +26,24 @@ export interface AuthorizeOptions {
 }
 
 /** How a resource-based policy's Principal matched the caller, most direct first. */
-export type PrincipalMatch = 'session' | 'user' | 'role' | 'service' | 'federated' | 'everyone' | 'account';
-const MATCH_RANK: Record<PrincipalMatch, number> = { session: 7, user: 6, role: 5, service: 4, federated: 4, everyone: 3, account: 1 };
+export type PrincipalMatch = 'session' | 'user' | 'role' | 'federating-user' | 'service' | 'federated' | 'everyone' | 'account';
+const MATCH_RANK: Record<PrincipalMatch, number> = { session: 7, user: 6, role: 5, 'federating-user': 5, service: 4, federated: 4, everyone: 3, account: 1 };
+
+/** A session principal (role session or federated user): grants made to it directly are not limited by its boundary or session policy. */
+function isSessionPrincipal(p: PrincipalInfo): boolean {
+  return p.type === 'AssumedRole' || p.type === 'FederatedUser';
+}
+
+/**
+ * How strongly a match grants, for this caller. For a session principal "*" ranks above its
+ * role's ARN: IAM User Guide, reference_policies_evaluation-logic ("IAM role"): "Permissions
+ * boundaries and session policies do not limit permissions granted using the aws:PrincipalArn
+ * condition key with a wildcard(*) in the Principal element, unless the identity-based policies
+ * contain an explicit deny." — "*" names the session itself.
+ */
+function matchRank(m: PrincipalMatch, p: PrincipalInfo): number {
+  return m === 'everyone' && isSessionPrincipal(p) ? 6.5 : MATCH_RANK[m];
+}
 
 /** The request, prepared once per authorize() call. */
 interface Prepared {
@@ -157,6 +173,10 @@ function roleArnNames(cp: CompiledPrincipal, p: PrincipalInfo): boolean {
 /** How (if at all) a Principal block names the caller. */
 export function matchPrincipal(cp: CompiledPrincipal, p: PrincipalInfo): PrincipalMatch | undefined {
   if ((p.type === 'AssumedRole' || p.type === 'FederatedUser') && cp.arns.has(p.arn)) return 'session';
+  // IAM User Guide, reference_policies_evaluation-logic: "if a resource-based policy grants
+  // permission to the ARN of the IAM user who federated, then requests made by the federated user
+  // during the session are limited by an implicit deny in a permission boundary or session policy".
+  if (p.type === 'FederatedUser' && p.federatedBy !== undefined && cp.arns.has(p.federatedBy)) return 'federating-user';
   if (p.type === 'User' && (cp.arns.has(p.arn) || (p.uniqueId !== undefined && cp.uniqueIds.has(p.uniqueId)))) return 'user';
   if (p.type === 'AssumedRole' && (roleArnNames(cp, p) || (p.uniqueId !== undefined && cp.uniqueIds.has(p.uniqueId)))) return 'role';
   if (p.service !== undefined && cp.services.has(p.service)) return 'service';
@@ -282,7 +302,7 @@ function evalPolicy(input: PolicyInput, rq: Prepared, trace: boolean): PolicyEva
       } else {
         if (ev.allow === NO_STATEMENTS) ev.allow = [cs];
         else ev.allow.push(cs);
-        if (how && (ev.match === undefined || MATCH_RANK[how] > MATCH_RANK[ev.match])) ev.match = how;
+        if (how && (ev.match === undefined || matchRank(how, rq.principal) > matchRank(ev.match, rq.principal))) ev.match = how;
       }
     }
     if (traces) {
@@ -425,7 +445,7 @@ export function authorize(input: EvaluationInput, opts: AuthorizeOptions = {}): 
     } else if (direct) {
       const m = resource!.match!;
       const grant = [resource!];
-      if (m === 'session' || m === 'service' || m === 'federated') {
+      if (m === 'session' || m === 'service' || m === 'federated' || (m === 'everyone' && isSessionPrincipal(p))) {
         path = allow('resource-direct', grant, crossAccount);
       } else if (p.type === 'User') {
         // A resource policy naming an IAM user is not limited by the user's boundary — except

@@ -169,6 +169,8 @@ function namedHow(m: PrincipalMatch | undefined, p: PrincipalInfo): string {
       return `names ${callerLabel(p)} directly`;
     case 'role':
       return `names ${ownerLabel(p)} (the role of this session) directly`;
+    case 'federating-user':
+      return `names user ${afterLast(p.federatedBy ?? '', '/')}, who created this federated session`;
     case 'session':
       return `names this session (${p.arn}) directly`;
     case 'service':
@@ -239,6 +241,11 @@ function decisionSummary(path: DecisionPath, ctx: SummaryContext): string {
     }
     case 'resource-direct': {
       const how = namedHow(res!.match, p);
+      if (res!.match === 'everyone' && (p.type === 'AssumedRole' || p.type === 'FederatedUser') && (ctx.boundary || ctx.session)) {
+        const limits = [...(ctx.session ? ['its session policy'] : []), ...(ctx.boundary ? [boundaryName] : [])];
+        const none = limits.length === 2 ? `neither ${limits[0]} nor ${limits[1]} limits it` : `${limits[0]} does not limit it`;
+        return `Allowed: ${resLabel} ${how}, which is enough in the same account. A grant to "*" reaches this session directly, so ${none} (only an explicit Deny could).`;
+      }
       return `Allowed: ${resLabel} ${how}, which is enough in the same account.${limitsNote()}`;
     }
     case 'boundary-trust-direct':

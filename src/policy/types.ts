@@ -71,6 +71,8 @@ export interface PrincipalInfo {
    * naming the role's ARN names whatever role holds that name now, never this session's role.
    */
   roleDeleted?: boolean;
+  /** Federated users only: the ARN of the IAM user who called GetFederationToken. */
+  federatedBy?: string;
   /** Principal tags (user/role tags plus session tags). */
   tags?: Record<string, string>;
   /** For a service calling (e.g. "ec2.amazonaws.com"): matched by "Service" principals. */

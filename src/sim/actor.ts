@@ -104,7 +104,10 @@ export function sessionActor(w: World, s: SessionState): Actor | undefined {
     const role = cur && cur.id === s.roleId ? cur : undefined;
     const arn = sessionArn(acct.id, s.roleName!, s.sessionName!);
     const roleArn = iamArn(acct.id, 'role', s.rolePath ?? '/', s.roleName!);
-    const tags = { ...tagMap(role?.tags ?? []), ...tagMap(s.tags ?? []) };
+    // "New session tags override existing assumed role … tags with the same tag key, regardless
+    // of case" (IAM User Guide, id_session-tags): a role tag is dropped when a session tag has its key.
+    const sessionKeys = new Set((s.tags ?? []).map((t) => t.Key.toLowerCase()));
+    const tags = { ...tagMap((role?.tags ?? []).filter((t) => !sessionKeys.has(t.Key.toLowerCase()))), ...tagMap(s.tags ?? []) };
     return {
       kind: 'role',
       account: acct,
@@ -134,7 +137,15 @@ export function sessionActor(w: World, s: SessionState): Actor | undefined {
       kind: 'federated',
       account: acct,
       arn,
-      principal: { type: 'FederatedUser', accountId: acct.id, arn, principalArn: arn, userId: `${acct.id}:${s.federatedName}`, tags: tagMap(s.tags ?? []) },
+      principal: {
+        type: 'FederatedUser',
+        accountId: acct.id,
+        arn,
+        principalArn: arn,
+        userId: `${acct.id}:${s.federatedName}`,
+        tags: tagMap(s.tags ?? []),
+        ...(user ? { federatedBy: iamArn(acct.id, 'user', user.path, user.name) } : {}),
+      },
       ...(user ? { user } : {}),
       session: s,
       accessKeyId: s.accessKeyId,

@@ -666,6 +666,85 @@ const GOTCHAS: Row[] = [
     deniedBy: ['resource'],
     summary: /bucket lab-bucket \(account 999999999999\) has no bucket policy/,
   },
+  // Principal "*" and session principals.
+  {
+    name: 'trust "*" and a role session whose session policy lacks sts:AssumeRole → Allow ("*" names the session itself)',
+    source: 'UG reference_policies_evaluation-logic ("IAM role"): "Permissions boundaries and session policies do not limit permissions granted using the aws:PrincipalArn condition key with a wildcard(*) in the Principal element"',
+    input: assumeInput(session('A', 'lab'), 'B', trustOf('B', [trusting('*', 'sts:AssumeRole', { Sid: 'Anyone', Condition: { ArnEquals: { 'aws:PrincipalArn': roleArn('A') } } })]), [], {
+      session: [sessionPolicy(allow('s3:*'))],
+      boundary: boundary('S3Only'),
+    }),
+    decision: 'Allow',
+    deciding: ['trust:trust policy of role B#Anyone'],
+    summary: /^Allowed: the trust policy of role B allows every principal \("\*"\), which is enough in the same account\. A grant to "\*" reaches this session directly, so neither its session policy nor the permissions boundary S3Only limits it \(only an explicit Deny could\)\.$/,
+  },
+  {
+    name: 'bucket policy "*" + aws:PrincipalArn of the role, session policy without S3 → Allow',
+    source: 'same',
+    input: request(roleSession, 's3:GetObject', `${bucket}/k`, {
+      session: [sessionPolicy(allow('ec2:*'))],
+      resource: bucketPolicy([{ Sid: 'ReaderRole', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${bucket}/*`, Condition: { ArnEquals: { 'aws:PrincipalArn': roleSession.principalArn } } }]),
+    }),
+    decision: 'Allow',
+    deciding: ['resource:bucket policy of lab-bucket#ReaderRole'],
+  },
+  {
+    name: '… but an explicit Deny in the role\'s identity policy still wins over the "*" grant',
+    source: 'same ("unless the identity-based policies contain an explicit deny")',
+    input: request(roleSession, 's3:GetObject', `${bucket}/k`, {
+      identity: [identity('no-s3', denyDoc('s3:*'), 'role reader')],
+      resource: bucketPolicy([{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${bucket}/*`, Condition: { ArnEquals: { 'aws:PrincipalArn': roleSession.principalArn } } }]),
+    }),
+    decision: 'Deny',
+    reason: 'explicit-deny',
+    deniedBy: ['identity'],
+  },
+  {
+    name: 'bucket policy naming both the role ARN and "*": the stronger "*" grant decides for a session',
+    source: 'same',
+    input: request(roleSession, 's3:GetObject', `${bucket}/k`, {
+      session: [sessionPolicy(allow('ec2:*'))],
+      resource: bucketPolicy([
+        { Effect: 'Allow', Principal: { AWS: roleSession.principalArn }, Action: 's3:GetObject', Resource: `${bucket}/*` },
+        { Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: `${bucket}/*` },
+      ]),
+    }),
+    decision: 'Allow',
+  },
+  {
+    name: 'a federated user named through the IAM user who federated: the grant is limited by the session policy',
+    source: 'UG reference_policies_evaluation-logic: "if a resource-based policy grants permission to the ARN of the IAM user who federated, then requests made by the federated user during the session are limited by an implicit deny in a permission boundary or session policy"',
+    input: request({ ...federated('fed'), federatedBy: aliceArn }, 's3:GetObject', `${bucket}/k`, {
+      sessionRequired: true,
+      session: [sessionPolicy(allow('s3:GetObject'))],
+      resource: bucketPolicy([{ Sid: 'Alice', Effect: 'Allow', Principal: { AWS: aliceArn }, Action: 's3:GetObject', Resource: `${bucket}/*` }]),
+    }),
+    decision: 'Allow',
+    deciding: ['resource:bucket policy of lab-bucket#Alice', 'session:session policy#0'],
+    summary: /names user alice, who created this federated session, which is enough in the same account\. The session policy allows it too\.$/,
+  },
+  {
+    name: '… and denied when the session policy does not allow it',
+    source: 'same',
+    input: request({ ...federated('fed'), federatedBy: aliceArn }, 's3:GetObject', `${bucket}/k`, {
+      sessionRequired: true,
+      session: [sessionPolicy(allow('ec2:*'))],
+      resource: bucketPolicy([{ Effect: 'Allow', Principal: { AWS: aliceArn }, Action: 's3:GetObject', Resource: `${bucket}/*` }]),
+    }),
+    decision: 'Deny',
+    deniedBy: ['session'],
+  },
+  {
+    name: 'a federated user named by its own federated-user ARN is not limited by the session policy',
+    source: 'UG reference_policies_evaluation-logic ("AWS STS federated user principal")',
+    input: request({ ...federated('fed'), federatedBy: aliceArn }, 's3:GetObject', `${bucket}/k`, {
+      sessionRequired: true,
+      session: [sessionPolicy(allow('ec2:*'))],
+      resource: bucketPolicy([{ Effect: 'Allow', Principal: { AWS: federated('fed').arn }, Action: 's3:GetObject', Resource: `${bucket}/*` }]),
+    }),
+    decision: 'Allow',
+    summary: /names this session/,
+  },
   // The root user and federated users.
   {
     name: 'gotcha 3: the root user cannot assume a role even if the trust names its account',

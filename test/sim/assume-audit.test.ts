@@ -586,6 +586,53 @@ const CASES: Row[] = [
     },
     expect: { code: 'MalformedPolicyDocument', status: 400, message: `Invalid principal in policy: "AWS":"${userArn('alice')}"` },
   },
+  // Principal "*" and session principals.
+  {
+    name: 'trust "*" limited by aws:PrincipalArn: a session of role A whose session policy lacks sts:AssumeRole still assumes B',
+    source: 'UG reference_policies_evaluation-logic ("IAM role"): boundaries and session policies do not limit grants made with "*" + aws:PrincipalArn',
+    setup: (l) => {
+      const alice = l.user('alice');
+      const s = l.assume(alice, l.role('A', trust({ AWS: userArn('alice') })), 'first', { Policy: JSON.stringify(allow('s3:*')) });
+      return assume(s, l.role('B', trust('*', { Condition: { ArnEquals: { 'aws:PrincipalArn': roleArn('A') } } })));
+    },
+    expect: { decision: 'Allow', summary: /A grant to "\*" reaches this session directly, so its session policy does not limit it/ },
+  },
+  {
+    name: 'GetFederationToken session: a bucket policy naming the IAM user who federated lets it in, within its session policy',
+    source: 'UG reference_policies_evaluation-logic ("AWS STS federated user principal")',
+    setup: (l) => {
+      l.ok('s3', 'CreateBucket', { Bucket: 'lab-bucket' });
+      const alice = l.user('alice', A, { inline: allow('sts:GetFederationToken') });
+      l.ok('s3', 'PutBucketPolicy', { Bucket: 'lab-bucket', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Alice', Effect: 'Allow', Principal: { AWS: userArn('alice') }, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::lab-bucket' }] }) });
+      const fed = creds(l.ok('sts', 'GetFederationToken', { Name: 'fed', Policy: JSON.stringify(allow('s3:ListBucket')) }, alice));
+      return { creds: fed, service: 's3', operation: 'ListObjectsV2', input: { Bucket: 'lab-bucket' } };
+    },
+    expect: { decision: 'Allow', deciding: ['resource:bucket policy of lab-bucket#Alice', 'session:session policy#0'], summary: /names user alice, who created this federated session/ },
+  },
+  {
+    name: '… and is denied when its session policy does not allow the action',
+    source: 'same ("limited by an implicit deny in a permission boundary or session policy")',
+    setup: (l) => {
+      l.ok('s3', 'CreateBucket', { Bucket: 'lab-bucket' });
+      const alice = l.user('alice', A, { inline: allow('sts:GetFederationToken') });
+      l.ok('s3', 'PutBucketPolicy', { Bucket: 'lab-bucket', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: userArn('alice') }, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::lab-bucket' }] }) });
+      const fed = creds(l.ok('sts', 'GetFederationToken', { Name: 'fed', Policy: JSON.stringify(allow('ec2:*')) }, alice));
+      return { creds: fed, service: 's3', operation: 'ListObjectsV2', input: { Bucket: 'lab-bucket' } };
+    },
+    expect: { code: 'AccessDenied', deniedBy: ['session'] },
+  },
+  {
+    name: 'a session tag overrides a role tag whose key differs only in case (aws:PrincipalTag/Team sees the session value)',
+    source: 'UG id_session-tags ("regardless of case")',
+    setup: (l) => {
+      const alice = l.user('alice');
+      l.role('r', tagTrust(['sts:AssumeRole', 'sts:TagSession']), { inline: allow('s3:ListAllMyBuckets', '*', { Condition: { StringEquals: { 'aws:PrincipalTag/Team': 'red' } } }) });
+      l.ok('iam', 'TagRole', { RoleName: 'r', Tags: [{ Key: 'Team', Value: 'red' }] });
+      const s = l.assume(alice, roleArn('r'), 'first', { Tags: [{ Key: 'team', Value: 'blue' }] });
+      return { creds: s, service: 's3', operation: 'ListBuckets', input: {} };
+    },
+    expect: { code: 'AccessDenied', deniedBy: ['identity'], summary: /aws:PrincipalTag\/Team is "blue"|no identity-based policy/ },
+  },
   // S3 resource policies.
   {
     name: 'S3: same-account bucket policy names alice, no identity policy → allowed by the bucket policy',
