@@ -60,6 +60,11 @@ export async function appCommand(opts: AppCommandOptions, io: AppIo = { stdin: p
     workshop: opts.workshop ? { url: opts.workshop, name: opts.name, key: opts.workshopKey } : undefined,
   });
   let setupError: string | undefined;
+  if (opts.name?.trim() && !opts.workshop) {
+    // --name alone: the name `iamlab report` puts on the learner's reports from now on
+    const [{ rememberLearnerName }, { iamlabHome }] = await Promise.all([import('../report/learner.js'), import('../workshop/home.js')]);
+    rememberLearnerName(opts.name, iamlabHome(io.env));
+  }
   try {
     await controller.connectWorkshop();
   } catch (e) {

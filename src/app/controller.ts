@@ -8,7 +8,7 @@ import type { Explanation } from '../policy/types.js';
 import type { CallResult } from '../backend/types.js';
 import type { AppPort } from './runner.js';
 import { readAwsProfiles, type AwsProfile } from './aws-config.js';
-import type { CatalogEntry, CheckView, EndpointActivity, EndpointView, IdentityView, LabOpened, LabSnapshot, MapView, RunOutput, StepProgress, StepView, Summary } from './model.js';
+import type { CatalogEntry, CheckView, EndpointActivity, EndpointView, RoomView, IdentityView, LabOpened, LabSnapshot, MapView, RunOutput, StepProgress, StepView, Summary } from './model.js';
 import type { Tone } from './state.js';
 import { ruleOf } from './map.js';
 import { arnLabel, promptFor } from './identity.js';
@@ -83,6 +83,8 @@ export class AppController implements AppPort {
   private served: { lines: string[]; count: number } = { lines: [], count: 0 };
   private servedTimer: NodeJS.Timeout | undefined;
   private activityFn: () => void = () => {};
+  private roomFn: (r: RoomView) => void = () => {};
+  private roomName = '';
 
   constructor(private readonly opts: ControllerOptions = {}) {}
 
@@ -96,6 +98,18 @@ export class AppController implements AppPort {
 
   setEndpointActivity(fn: () => void): void {
     this.activityFn = fn;
+  }
+
+  setRoomStatus(fn: (r: RoomView) => void): void {
+    this.roomFn = fn;
+  }
+
+  /** Whether progress reaches the instructor's room, or undefined without --workshop. */
+  roomStatus(): RoomView | undefined {
+    const w = this.workshop;
+    if (!w) return undefined;
+    const st = w.status();
+    return { url: w.url, name: this.roomName, connected: st.connected, queued: st.queued, delivered: st.delivered, ...(st.lastError ? { lastError: st.lastError } : {}) };
   }
 
   private async labs(): Promise<LabsModule> {
@@ -114,7 +128,11 @@ export class AppController implements AppPort {
     if (!w) return;
     const { createWorkshopClient } = await import('../workshop/client.js');
     const { userInfo } = await import('node:os');
-    let name = w.name;
+    // --name, else the name given last time (also what `iamlab report` signs), else the login name
+    const learner = await import('../report/learner.js');
+    const home = this.home ?? (await import('../workshop/home.js')).iamlabHome(this.opts.env ?? process.env);
+    let name = w.name?.trim() || learner.storedLearnerName(home);
+    if (w.name?.trim()) learner.rememberLearnerName(w.name, home);
     if (!name) {
       try {
         name = userInfo().username;
@@ -122,7 +140,12 @@ export class AppController implements AppPort {
         name = 'learner';
       }
     }
+    this.roomName = name;
     this.workshop = createWorkshopClient({ url: w.url, name, ...(w.key ? { key: w.key } : {}) });
+    this.workshop.onStatus(() => {
+      const r = this.roomStatus();
+      if (r) this.roomFn(r);
+    });
   }
 
   private send(e: WorkshopEvent): void {

@@ -167,6 +167,18 @@ export interface RunOutput {
   exitCode: number;
 }
 
+/** The instructor's room (`--workshop URL`): whether progress reaches it. */
+export interface RoomView {
+  url: string;
+  name: string;
+  /** undefined until the first delivery attempt finished. */
+  connected: boolean | undefined;
+  /** Events waiting for the room (it is unreachable or slow). */
+  queued: number;
+  delivered: number;
+  lastError?: string;
+}
+
 /** The lab's simulated account served over the AWS wire protocol on 127.0.0.1 (`iamlab serve` inside the app). */
 export interface EndpointView {
   url: string;

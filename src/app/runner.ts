@@ -2,7 +2,7 @@
 // order, and answers each with result actions. Errors become a message, never a stack trace.
 // No React here; the App hands over dispatch and exit.
 import type { AwsProfile } from './aws-config.js';
-import type { CatalogEntry, EndpointActivity, EndpointView, LabOpened, LabSnapshot, RunOutput, StepView } from './model.js';
+import type { CatalogEntry, EndpointActivity, EndpointView, RoomView, LabOpened, LabSnapshot, RunOutput, StepView } from './model.js';
 import type { Action, Intent, Tone } from './state.js';
 
 /** What the app needs from the outside world. src/app/controller.ts implements it. */
@@ -38,6 +38,9 @@ export interface AppPort {
   endpointSync?(): Promise<EndpointActivity | null>;
   /** Installs who hears that calls reached the endpoint (debounced by the port). */
   setEndpointActivity?(fn: () => void): void;
+  /** With --workshop: whether progress reaches the room, now and on every change. */
+  roomStatus?(): RoomView | undefined;
+  setRoomStatus?(fn: (r: RoomView) => void): void;
 }
 
 /** Intents the learner waits for (a spinner shows while they run): everything that may call AWS. */
@@ -59,11 +62,14 @@ export class Runner {
     );
     port.setNotify?.((text) => this.dispatch({ type: 'work-notice', text }));
     port.setEndpointActivity?.(() => this.dispatch({ type: 'endpoint-activity' }));
+    port.setRoomStatus?.((room) => this.dispatch({ type: 'room', room }));
   }
 
   attach(dispatch: (a: Action) => void, exit: () => void): void {
     this.dispatch = dispatch;
     this.exit = exit;
+    const room = this.port.roomStatus?.();
+    if (room) dispatch({ type: 'room', room });
   }
 
   /** Queues an intent; resolves when it (and everything before it) is done. */

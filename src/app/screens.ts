@@ -10,6 +10,8 @@ import { hardWrap, pad, textWidth, truncate, wrapRuns, type Row, type Run, type 
 import { consoleColor, STEP_MARK, TONE } from './ui/theme.js';
 import { whyRows } from './why.js';
 
+export { helpRows } from './help.js';
+
 const DIM: Style = { dim: true };
 const BOLD: Style = { bold: true };
 
@@ -36,10 +38,19 @@ export interface HeaderParts {
   extra?: Run[];
 }
 
+/** With --workshop: a mark that progress reaches the room (●), or is waiting for it (○ and how many events). */
+export function roomRuns(s: AppState): Run[] {
+  const r = s.room;
+  if (!r) return [];
+  if (r.connected === false) return [{ text: `○ room offline${r.queued ? ` · ${r.queued} waiting` : ''}`, style: { color: 'yellow' } }, { text: '  ' }];
+  if (r.connected === undefined) return [{ text: '○ room…', style: DIM }, { text: '  ' }];
+  return [{ text: '● room', style: { color: 'green' } }, { text: '  ' }];
+}
+
 export function headerParts(s: AppState): HeaderParts {
   if (s.screen === 'catalog' || !s.lab) {
     const acct = s.catalog.account === 'sim' ? 'simulated account' : `real account${profileName(s) ? ` · profile ${profileName(s)}` : ''}`;
-    return { left: [{ text: ' iamlab ', style: { bold: true, inverse: true } }, { text: '  AWS IAM role labs', style: BOLD }], right: [{ text: acct, style: DIM }] };
+    return { left: [{ text: ' iamlab ', style: { bold: true, inverse: true } }, { text: '  AWS IAM role labs', style: BOLD }], right: [...roomRuns(s), { text: acct, style: DIM }] };
   }
   const lab = s.lab;
   const id = identityLabel(lab.snap.identity);
@@ -47,6 +58,7 @@ export function headerParts(s: AppState): HeaderParts {
     left: [{ text: ' iamlab ', style: { bold: true, inverse: true } }, { text: ` ${lab.title}`, style: BOLD }],
     ...(id.console ? { console: id.console } : {}),
     right: [
+      ...roomRuns(s),
       { text: 'shell: ', style: DIM },
       { text: id.shell, style: { color: 'cyan' } },
     ],
@@ -463,25 +475,6 @@ export function keyBar(s: AppState, width: number): Row {
   return keyBarRow(KEY_HELP[ctx], width);
 }
 
-export function helpRows(s: AppState, width: number): Row[] {
-  const rows: Row[] = [];
-  const section = (title: string, items: KeyHelp[]) => {
-    rows.push([{ text: title, style: { bold: true, color: 'cyan' } }]);
-    const kw = Math.max(...items.map((i) => textWidth(i.keys))) + 2;
-    for (const it of items) rows.push(...wrapRuns([{ text: it.what }], width, [{ text: '  ' }, { text: pad(it.keys, kw), style: BOLD }], ' '.repeat(kw + 2)));
-    rows.push([]);
-  };
-  if (s.screen === 'catalog') section('Home', KEY_HELP.catalog);
-  else if (s.screen === 'complete') section('Lab complete', KEY_HELP.complete);
-  else {
-    section('In the shell (typing)', KEY_HELP['lab-shell']);
-    section('Lab keys (after Esc)', KEY_HELP['lab-nav']);
-    rows.push(...wrapRuns([{ text: 'The shell is the same as `iamlab shell`: type `help` for its commands. Every command is checked; a passed step opens the next. `hint`, `lab status` and `answer TEXT` work there too.', style: DIM }], width));
-    rows.push([]);
-  }
-  rows.push(...wrapRuns([{ text: 'Your progress, the simulated account and the shell are saved on every command and when you quit (q or Ctrl-C).', style: DIM }], width));
-  return rows;
-}
 
 // ---------------------------------------------------------------------------------------
 // completion

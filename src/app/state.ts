@@ -7,8 +7,9 @@
 import type { Explanation } from '../policy/types.js';
 import type { AwsProfile } from './aws-config.js';
 import { route, type Command, type InputContext, type KeyEvent } from './keys.js';
+import { helpBox, helpRows } from './help.js';
 import { lineReducer, lineState, lineText, applyCompletion, type LineState } from './line-editor.js';
-import type { CatalogEntry, CheckView, EndpointActivity, EndpointView, LabOpened, LabSnapshot, RunOutput, StepView } from './model.js';
+import type { CatalogEntry, CheckView, EndpointActivity, EndpointView, RoomView, LabOpened, LabSnapshot, RunOutput, StepView } from './model.js';
 
 // ---------------------------------------------------------------------------------------
 // state
@@ -87,7 +88,8 @@ export interface DialogState {
 export type ConfirmAction = 'solution' | 'skip' | 'reset' | 'quit-running';
 
 export type Overlay =
-  | { kind: 'help' }
+  /** scroll: rows scrolled down (the list is longer than a small terminal). */
+  | { kind: 'help'; scroll?: number }
   | { kind: 'confirm'; action: ConfirmAction; title: string; text: string; target?: string }
   | { kind: 'dialog'; dialog: DialogState };
 
@@ -144,6 +146,8 @@ export interface AppState {
   work: { notice?: string } | null;
   /** Spinner frame. */
   spin: number;
+  /** With --workshop: whether progress reaches the instructor's room. */
+  room?: RoomView;
 }
 
 export interface InitOptions {
@@ -219,6 +223,7 @@ export type Action =
   /** Calls reached the endpoint (the controller debounces): time to look at them. */
   | { type: 'endpoint-activity' }
   | { type: 'endpoint-synced'; activity: EndpointActivity }
+  | { type: 'room'; room: RoomView }
   | { type: 'toast-clear' }
   /** The runner started / finished something the learner waits for. */
   | { type: 'work'; on: boolean }
@@ -327,6 +332,8 @@ export function reducer(s: AppState, a: Action): AppState {
       return runDone(s, a);
     case 'endpoint':
       return endpointChanged(s, a.view);
+    case 'room':
+      return { ...s, room: a.room };
     case 'endpoint-activity':
       // one look at a time: calls that arrive meanwhile are in the next one
       if (!s.lab || s.intents.some((i) => i.kind === 'endpoint-sync')) return s;
@@ -781,9 +788,20 @@ function endpointChanged(s: AppState, view: EndpointView | null): AppState {
 }
 
 function overlayCommand(s: AppState, cmd: Command): AppState {
+  const o = s.overlay;
   switch (cmd.type) {
     case 'close':
       return { ...s, overlay: null };
+    case 'up':
+    case 'down':
+    case 'scroll': {
+      if (o?.kind !== 'help') return s;
+      const L = layoutOf(s);
+      const box = helpBox(s, L.frame - L.header - L.keybar);
+      const max = Math.max(0, helpRows(s, box.width).length - box.rows);
+      const by = cmd.type === 'up' ? -1 : cmd.type === 'down' ? 1 : cmd.by === 'page-up' ? -(box.rows - 1) : cmd.by === 'page-down' ? box.rows - 1 : cmd.by === 'top' ? -max : max;
+      return { ...s, overlay: { kind: 'help', scroll: Math.max(0, Math.min(max, (o.scroll ?? 0) + by)) } };
+    }
     default:
       return s;
   }

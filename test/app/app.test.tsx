@@ -486,6 +486,61 @@ describe('the app, driven by keys', () => {
     assert.equal(Object.values(server.room.learners)[0]!.name, 'Ada');
   });
 
+  it('with --workshop the header shows whether progress reaches the room; the name is remembered for reports', async (t) => {
+    const server = await startWorkshopServer({ port: 0 });
+    let closed = false;
+    t.after(async () => {
+      if (!closed) await server.close();
+    });
+    const home = newHome();
+    const controller = new AppController({ home, workshop: { url: server.url, name: 'Grace' } });
+    await controller.connectWorkshop();
+    assert.deepEqual(JSON.parse(readFileSync(join(home, 'learner.json'), 'utf8')), { name: 'Grace' });
+    const runner = new Runner(controller);
+    let done!: (s: AppState) => void;
+    const exited = new Promise<AppState>((r) => (done = r));
+    const init = initialState({ columns: 100, rows: 24, lab: 'switch-role-admin' });
+    const r = render(<App init={init} runner={runner} onExit={done} toastMs={0} />);
+    t.after(() => r.unmount());
+    const frame = () => stripVTControlCharacters(r.lastFrame() ?? '');
+    const waitFor = async (re: RegExp) => {
+      const t0 = Date.now();
+      while (!re.test(frame())) {
+        if (Date.now() - t0 > 8000) throw new Error(`timed out waiting for ${re}:\n${frame()}`);
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      return frame();
+    };
+    let f = await waitFor(/Step 1 of 6[\s\S]*● room|● room[\s\S]*Step 1 of 6/);
+    assert.match(f.split('\n')[0]!, /● room {2}shell: admin @ 089665204192/);
+    // the room goes away: the next event waits, and the header says so
+    await server.close();
+    closed = true;
+    r.stdin.write(`${ESC}c`); // a check: nothing to report yet, so skip a step to make an event
+    r.stdin.write('k');
+    await waitFor(/Skip step 1/);
+    r.stdin.write('y');
+    await waitFor(/Step 2 of 6/);
+    f = await waitFor(/○ room offline · \d+ waiting/);
+    r.stdin.write(ESC);
+    await waitFor(/LAB KEYS/);
+    r.stdin.write('?');
+    f = await waitFor(/Workshop:/);
+    assert.match(flat(f), /Workshop: you are Grace in the room at http:\/\/127\.0\.0\.1:\d+\/?: not reachable now \(.*\); \d+ events? waits? and go out when it answers\./);
+    // the keys list is longer than the box: it scrolls
+    assert.match(f, /↓ \d+ more rows \(↓ or PgDn\)/);
+    r.stdin.write('\x1b[6~'); // PgDn
+    r.stdin.write('\x1b[6~');
+    r.stdin.write('\x1b[6~');
+    f = await waitFor(/q +quit/);
+    assert.doesNotMatch(f, /more rows \(↓ or PgDn\)/, 'at the end nothing is left below');
+    r.stdin.write(ESC);
+    await waitFor(/^(?![\s\S]*Keys —)[\s\S]*LAB KEYS/);
+    r.stdin.write('q');
+    await exited;
+    await controller.dispose();
+  });
+
   it('iamlab start <lab> --real: the lab opens on an AWS account (the project\'s own endpoint), asks before the setup writes, says what it did, runs commands there, skips a console step, keeps its own progress', async (t) => {
     // the "AWS account": a simulated world served over HTTP; the learner's admin keys in a credentials file
     const ACCOUNT = '210987654321';

@@ -17,6 +17,7 @@ import {
   truncateRow,
 } from '../screens.js';
 import { layoutOf, type AppState, type DialogState } from '../state.js';
+import { helpBox } from '../help.js';
 import { pad, textWidth, truncate, wrapRuns, type Row } from '../text.js';
 import { RowLine, Rows } from './rows.js';
 import { lineText } from '../line-editor.js';
@@ -205,7 +206,15 @@ function OverlayView({ s, height }: { s: AppState; height: number }) {
   const inner = Math.min(s.size.columns - 2, 76) - 4;
   switch (o.kind) {
     case 'help':
-      return <Boxed s={s} height={height} title="Keys — Esc or ? to close" rows={helpRows(s, inner)} />;
+    {
+      const box = helpBox(s, height);
+      const all = helpRows(s, box.width);
+      const max = Math.max(0, all.length - box.rows);
+      const from = Math.min(o.scroll ?? 0, max);
+      const shown = all.slice(from, from + box.rows);
+      if (from < max) shown[shown.length - 1] = [{ text: `↓ ${max - from} more rows (↓ or PgDn)`, style: { dim: true } }];
+      return <Boxed s={s} height={height} title={max ? 'Keys — ↑↓ scroll · Esc or ? to close' : 'Keys — Esc or ? to close'} rows={shown} />;
+    }
     case 'confirm':
       return (
         <Boxed
