@@ -496,6 +496,10 @@ export function authorize(input: EvaluationInput, opts: AuthorizeOptions = {}): 
   // A trust denial's summary points at a trust statement whose condition failed; that needs
   // the statement traces, so on the fast path build them for the trust policy alone.
   if (!trace && path.via === 'trust-missing' && resource && input.resource) resource.trace = evalPolicy(input.resource, rq, true).trace;
+  // Likewise an identity-side denial points at an identity statement whose condition failed.
+  if (!trace && path.decision === 'Deny' && (path.via === 'identity' || path.via === 'identity-after-account-trust' || path.via === 'cross-identity')) {
+    for (let i = 0; i < identity.length; i++) identity[i]!.trace = evalPolicy(input.identity[i]!, rq, true).trace;
+  }
   const explanation: Explanation = {
     decision: path.decision,
     reason: path.reason,

@@ -258,9 +258,9 @@ function decisionSummary(path: DecisionPath, ctx: SummaryContext): string {
       return `Denied (implicit): ${caller} was created without a session policy, so it has no permissions.`;
     case 'identity':
       if (path.decision === 'Allow') return identityAllowSummary(path, ctx, action, onRes, limitsNote());
-      return `Denied (implicit): no identity-based policy of ${owner} allows ${action}${onRes}.`;
+      return `Denied (implicit): no identity-based policy of ${owner} allows ${action}${onRes}.${identityConditionHint(ctx.identity, action) ?? ''}`;
     case 'identity-after-account-trust':
-      return `Denied (implicit): ${resLabel} ${isTrust ? 'trusts' : 'allows'} account ${p.accountId}, which leaves the decision to that account's identity-based policies, but no identity-based policy of ${owner} allows ${action}${onRes}. To let ${caller} in without one, name ${caller}'s ARN in the ${isTrust ? 'trust policy' : 'policy'}.`;
+      return `Denied (implicit): ${resLabel} ${isTrust ? 'trusts' : 'allows'} account ${p.accountId}, which leaves the decision to that account's identity-based policies, but no identity-based policy of ${owner} allows ${action}${onRes}.${identityConditionHint(ctx.identity, action) ?? ''} To let ${caller} in without one, name ${caller}'s ARN in the ${isTrust ? 'trust policy' : 'policy'}.`;
     case 'cross-both':
       if (!res)
         return `Denied: across accounts both sides must allow, and neither does: ${noResourcePolicy(req.resource, ctx.resourceAccount)}, so nothing in account ${ctx.resourceAccount} allows ${caller} or account ${p.accountId}, and no identity-based policy in account ${p.accountId} allows ${caller} to call ${action} on it.`;
@@ -272,9 +272,10 @@ function decisionSummary(path: DecisionPath, ctx: SummaryContext): string {
     case 'cross-identity': {
       const m = res?.match;
       const subject = isTrust ? 'the role' : resLabel;
+      const hint = identityConditionHint(ctx.identity, action) ?? '';
       if (m === 'account' || m === undefined)
-        return `Denied: ${subject} ${isTrust ? 'trusts' : 'allows'} account ${p.accountId}, but no identity-based policy in account ${p.accountId} allows ${caller} to call ${action} on it.`;
-      return `Denied: ${resLabel} ${namedHow(m, p)}, but across accounts that is not enough: no identity-based policy in account ${p.accountId} allows ${caller} to call ${action} on it.`;
+        return `Denied: ${subject} ${isTrust ? 'trusts' : 'allows'} account ${p.accountId}, but no identity-based policy in account ${p.accountId} allows ${caller} to call ${action} on it.${hint}`;
+      return `Denied: ${resLabel} ${namedHow(m, p)}, but across accounts that is not enough: no identity-based policy in account ${p.accountId} allows ${caller} to call ${action} on it.${hint}`;
     }
     case 'cross': {
       const idp = ctx.identity.find((e) => e.allow.length > 0);
@@ -309,6 +310,22 @@ function conditionHint(res: PolicyEval | undefined): string | undefined {
     if (!failed) continue;
     const got = failed.requestValues === undefined ? 'is absent from the request' : `is ${failed.requestValues.map((v) => `"${v}"`).join(', ')}`;
     return ` ${cap(statementLabel(st))} names the caller, but its condition ${failed.operator} ${failed.key} is not met (${failed.key} ${got}).`;
+  }
+  return undefined;
+}
+
+/** " Statement[0] of policy p covers A, but its condition … is not met (…)." for the first identity Allow stopped only by a condition. */
+function identityConditionHint(identity: PolicyEval[], action: string): string | undefined {
+  for (const e of identity) {
+    const t = e.trace;
+    if (!t) continue;
+    for (const st of t.statements) {
+      if (st.effect !== 'Allow' || !st.actionMatched || !st.resourceMatched || st.applies) continue;
+      const failed = st.conditions.find((c) => !c.result);
+      if (!failed) continue;
+      const got = failed.requestValues === undefined ? 'is absent from the request' : `is ${failed.requestValues.map((v) => `"${v}"`).join(', ')}`;
+      return ` ${cap(statementLabel(st))} of ${policyLabel(e.input)} covers ${action}, but its condition ${failed.operator} ${failed.key} is not met (${failed.key} ${got}).`;
+    }
   }
   return undefined;
 }

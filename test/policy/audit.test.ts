@@ -537,6 +537,15 @@ const GOTCHAS: Row[] = [
     input: request(alice, 'iam:CreateRole', roleArn('new'), { identity: [identity('tags', allow('iam:CreateRole', '*', { Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['team'] } } }), 'user alice')] }),
     decision: 'Deny',
   },
+  {
+    name: 'an identity Allow stopped by its condition: the summary names the statement and the unmet condition',
+    source: 'explanation truthfulness (the decision itself: UG reference_policies_elements_condition_operators, missing key)',
+    input: request(alice, 's3:ListAllMyBuckets', '*', { identity: [identity('mfa-only', allow('s3:ListAllMyBuckets', '*', { Sid: 'WithMfa', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }), 'user alice')] }),
+    decision: 'Deny',
+    deniedBy: ['identity'],
+    summary: /^Denied \(implicit\): no identity-based policy of user alice allows s3:ListAllMyBuckets\. Statement WithMfa of policy mfa-only \(attached to user alice\) covers s3:ListAllMyBuckets, but its condition Bool aws:MultiFactorAuthPresent is not met \(aws:MultiFactorAuthPresent is absent from the request\)\.$/,
+    message: `User: ${aliceArn} is not authorized to perform: s3:ListAllMyBuckets because no identity-based policy allows the s3:ListAllMyBuckets action`,
+  },
   // NotAction / NotResource with Deny.
   {
     name: 'Deny + NotAction iam:* denies every non-IAM action (even with AdministratorAccess)',

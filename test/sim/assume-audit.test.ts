@@ -633,6 +633,69 @@ const CASES: Row[] = [
     },
     expect: { code: 'AccessDenied', deniedBy: ['identity'], summary: /aws:PrincipalTag\/Team is "blue"|no identity-based policy/ },
   },
+  // gotcha 12: trust grammar through CreateRole.
+  {
+    name: 'gotcha 12: CreateRole with a Resource in the trust policy → "Has prohibited field Resource"',
+    source: 'reference §2.4 (real IAM text)',
+    setup: (l) => ({ creds: l.root, service: 'iam', operation: 'CreateRole', input: { RoleName: 'r', AssumeRolePolicyDocument: JSON.stringify(trust({ AWS: A }, { Resource: '*' })) } }),
+    expect: { code: 'MalformedPolicyDocument', status: 400, message: 'Has prohibited field Resource' },
+  },
+  {
+    name: 'gotcha 12: CreateRole naming a group as principal → Invalid principal',
+    source: 'UG reference_policies_elements_principal (groups cannot be principals); reference §2.4',
+    setup: (l) => {
+      l.ok('iam', 'CreateGroup', { GroupName: 'devs' });
+      return { creds: l.root, service: 'iam', operation: 'CreateRole', input: { RoleName: 'r', AssumeRolePolicyDocument: JSON.stringify(trust({ AWS: `arn:aws:iam::${A}:group/devs` })) } };
+    },
+    expect: { code: 'MalformedPolicyDocument', message: `Invalid principal in policy: "AWS":"arn:aws:iam::${A}:group/devs"` },
+  },
+  // gotcha 14: size limits.
+  {
+    name: 'gotcha 14: a trust policy over 2,048 characters (without whitespace) → LimitExceeded ACLSizePerRole',
+    source: 'reference §5.4 (real IAM text)',
+    setup: (l) => {
+      const users = Array.from({ length: 40 }, (_, i) => `user-number-${String(i).padStart(3, '0')}`);
+      for (const u of users) l.ok('iam', 'CreateUser', { UserName: u });
+      return { creds: l.root, service: 'iam', operation: 'CreateRole', input: { RoleName: 'r', AssumeRolePolicyDocument: JSON.stringify(trust({ AWS: users.map((u) => userArn(u)) })) } };
+    },
+    expect: { code: 'LimitExceeded', status: 409, message: 'Cannot exceed quota for ACLSizePerRole: 2048' },
+  },
+  // gotcha 15: per-service error shapes for an unknown key.
+  {
+    name: 'gotcha 15: an unknown access key on STS → InvalidClientTokenId 403',
+    source: 'reference §9.3',
+    setup: () => assume({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x'.repeat(40) }, roleArn('r')),
+    expect: { code: 'InvalidClientTokenId', status: 403, message: 'The security token included in the request is invalid' },
+  },
+  {
+    name: 'gotcha 15: an unknown access key on S3 → InvalidAccessKeyId 403',
+    source: 'reference §9.3',
+    setup: () => ({ creds: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x'.repeat(40) }, service: 's3', operation: 'ListBuckets', input: {} }),
+    expect: { code: 'InvalidAccessKeyId', status: 403, message: 'The AWS Access Key Id you provided does not exist in our records.' },
+  },
+  {
+    name: 'gotcha 15: an unknown access key on EC2 → AuthFailure 401',
+    source: 'reference §9.3',
+    setup: () => ({ creds: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x'.repeat(40) }, service: 'ec2', operation: 'DescribeInstances', input: {} }),
+    expect: { code: 'AuthFailure', status: 401, message: 'AWS was not able to validate the provided access credentials' },
+  },
+  {
+    name: 'gotcha 15: EC2 denial of a Describe call → UnauthorizedOperation with the plain text',
+    source: 'reference §9.2',
+    setup: (l) => ({ creds: l.user('alice'), service: 'ec2', operation: 'DescribeInstances', input: {} }),
+    expect: { code: 'UnauthorizedOperation', status: 403, message: 'You are not authorized to perform this operation.', deniedBy: ['identity'] },
+  },
+  {
+    name: 'identity condition on sts:RoleSessionName with ${aws:username}: another name is denied, and the reason is the identity side',
+    source: 'UG reference_policies_iam-condition-keys#ck_rolesessionname; policy variables',
+    setup: (l) => assume(l.user('bob', A, { inline: allow('sts:AssumeRole', '*', { Condition: { StringLike: { 'sts:RoleSessionName': '${aws:username}-*' } } }) }), l.role('r', trust({ AWS: A })), { RoleSessionName: 'eve-1' }),
+    expect: {
+      code: 'AccessDenied',
+      message: bare(userArn('bob'), roleArn('r')),
+      deniedBy: ['identity'],
+      summary: /Statement\[0\] of inline policy inline of user bob covers sts:AssumeRole, but its condition StringLike sts:RoleSessionName is not met \(sts:RoleSessionName is "eve-1"\)\. To let user bob in/,
+    },
+  },
   // S3 resource policies.
   {
     name: 'S3: same-account bucket policy names alice, no identity policy → allowed by the bucket policy',
