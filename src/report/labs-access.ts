@@ -1,7 +1,7 @@
 // What reports need from the labs: the catalog (for verify), and each started lab's
 // progress plus a fresh re-run of its checks (for report). The only place src/report
 // touches src/labs and src/real.
-import { loadLab, loadLabs, openLab, homeFromEnv, ProgressStore } from '../labs/index.js';
+import { loadLab, loadLabs, openLab, homeFromEnv, ProgressStore, type LabProgress } from '../labs/index.js';
 import { buildLabReport, buildReport, type Recheck } from './build.js';
 import { rememberLearnerName, storedLearnerName } from './learner.js';
 import { signReport } from './sign.js';
@@ -46,28 +46,32 @@ export async function collectReport(o: CollectOptions): Promise<{ report: Report
   const store = new ProgressStore(o.home ?? homeFromEnv());
   const home = store.home;
   const now = o.now ?? (() => new Date());
-  const records = store.all();
-  const started = Object.keys(records).sort();
+  // every record: a lab done on the simulated account and on a real one is reported twice, once each
+  const records: Array<[string, LabProgress]> = [];
+  const have = new Set<string>();
+  for (const [id, p] of [...Object.entries(store.all('sim')), ...Object.entries(store.all('real'))]) {
+    const k = `${id}\0${p.backend === 'real' ? 'real' : 'sim'}`;
+    if (have.has(k)) continue;
+    have.add(k);
+    records.push([id, p]);
+  }
+  records.sort((a, b) => a[0].localeCompare(b[0]) || (a[1].backend === 'real' ? 1 : 0) - (b[1].backend === 'real' ? 1 : 0));
+  const started = [...new Set(records.map(([id]) => id))].sort();
   const warnings: string[] = [...store.warnings];
   let learner = o.name?.trim() || undefined;
   if (learner) {
     if (!rememberLearnerName(learner, home)) warnings.push(`could not remember the name in ${home}`);
   } else learner = storedLearnerName(home);
 
-  let ids: string[];
   if (o.lab) {
     if (!started.includes(o.lab)) {
       throw new NoProgressError(`no progress for lab ${o.lab} yet under ${home}: start it with 'iamlab start ${o.lab}'`);
     }
-    ids = [o.lab];
-  } else {
-    ids = started;
-    if (ids.length === 0) throw new NoProgressError(`no lab progress under ${home} yet: start a lab with 'iamlab start <lab>' (or set IAMLAB_HOME to where your progress is)`);
-  }
+  } else if (started.length === 0) throw new NoProgressError(`no lab progress under ${home} yet: start a lab with 'iamlab start <lab>' (or set IAMLAB_HOME to where your progress is)`);
 
   const out: ReportLab[] = [];
-  for (const id of ids) {
-    const stored = records[id]!;
+  for (const [id, stored] of records) {
+    if (o.lab && id !== o.lab) continue;
     if (stored.backend !== 'sim') {
       // A real-account lab: its checks need the account's credentials, which a report never
       // uses; the instructor re-runs them with verify --real.

@@ -15,6 +15,8 @@ export interface RosterRow {
   learner: string;
   lab: string;
   labVersion: string;
+  /** Where the lab was done: the simulated account or a real AWS account. */
+  backend: 'sim' | 'real';
   passed: number;
   total: number;
   skipped: number;
@@ -49,6 +51,7 @@ export function buildRoster(inputs: RosterInput[], opts: { key?: string; lookup:
         learner,
         lab: lv.lab.id,
         labVersion: lv.lab.version,
+        backend: lv.lab.backend.kind,
         passed: lv.figures.passed,
         total: lv.figures.total,
         skipped: lv.figures.skipped,
@@ -61,17 +64,17 @@ export function buildRoster(inputs: RosterInput[], opts: { key?: string; lookup:
         generatedAt: inp.report.generated_at,
         file: inp.file,
       };
-      const k = `${learner}\0${row.lab}`;
+      const k = `${learner}\0${row.lab}\0${row.backend}`;
       const prev = best.get(k);
       if (!prev) best.set(k, row);
       else {
         const [keep, drop] = Date.parse(row.generatedAt) >= Date.parse(prev.generatedAt) ? [row, prev] : [prev, row];
         best.set(k, keep);
-        notes.push(`${learner} / ${row.lab}: ${drop.file} (${drop.generatedAt}) is superseded by ${keep.file} (${keep.generatedAt})`);
+        notes.push(`${learner} / ${row.lab}${row.backend === 'real' ? ' (real account)' : ''}: ${drop.file} (${drop.generatedAt}) is superseded by ${keep.file} (${keep.generatedAt})`);
       }
     }
   }
-  const rows = [...best.values()].sort((a, b) => a.learner.localeCompare(b.learner) || a.lab.localeCompare(b.lab));
+  const rows = [...best.values()].sort((a, b) => a.learner.localeCompare(b.learner) || a.lab.localeCompare(b.lab) || a.backend.localeCompare(b.backend));
   return { rows, notes };
 }
 
@@ -80,7 +83,7 @@ const HEADER = ['Learner', 'Lab', 'Steps passed', 'Skipped', 'Hints', 'Solutions
 function cells(r: RosterRow): string[] {
   return [
     r.learner,
-    `${r.lab} ${r.labVersion}`,
+    `${r.lab} ${r.labVersion}${r.backend === 'real' ? ' (real account)' : ''}`,
     `${r.passed}/${r.total}${r.recordedOnly ? ' (recorded)' : ''}`,
     String(r.skipped),
     String(r.hints),
@@ -95,11 +98,12 @@ function cells(r: RosterRow): string[] {
 export function renderRoster(roster: Roster, format: 'md' | 'csv'): string {
   if (format === 'csv') {
     return csvTable(
-      ['learner', 'lab', 'lab_version', 'steps_passed', 'steps_total', 'skipped', 'hints', 'solutions_viewed', 'failed_checks', 'rechecked', 'signature', 'problems', 'file'],
+      ['learner', 'lab', 'lab_version', 'backend', 'steps_passed', 'steps_total', 'skipped', 'hints', 'solutions_viewed', 'failed_checks', 'rechecked', 'signature', 'problems', 'file'],
       roster.rows.map((r) => [
         r.learner,
         r.lab,
         r.labVersion,
+        r.backend,
         String(r.passed),
         String(r.total),
         String(r.skipped),

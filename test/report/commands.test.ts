@@ -90,14 +90,14 @@ test('roster: one table for the room, md and csv', async () => {
   const md = out.text;
   assert.match(md, /^# iamlab roster\n\n5 learners, 10 lab reports, 0 complete without problems\.\n/);
   assert.ok(md.includes(`| Ada | zero-permission-user 1.2.0 | 1/3 | 1 | 2 | 1 | 4 | ok | — | ${ada} |`), md);
-  assert.ok(md.includes(`| Dee | cross-account-role 0.3.1 | 0/2 (recorded) | 0 | 1 | 0 | 2 | unsigned | — | ${dee} |`), md);
+  assert.ok(md.includes(`| Dee | cross-account-role 0.3.1 (real account) | 0/2 (recorded) | 0 | 1 | 0 | 2 | unsigned | — | ${dee} |`), md);
   assert.match(md, /\| Eve \| zero-permission-user 1\.2\.0 \| 2\/3 \| 1 \| 2 \| 1 \| 4 \| BAD \| signature BAD/);
 
   const csvOut = capture();
   assert.equal(await rosterCommand({ files: [ada, join(dir, 'nope.json')], format: 'csv', labsDir, now: () => NOW, out: csvOut, err }), 1);
   const rows = csvOut.text.trim().split('\r\n');
   assert.equal(rows.length, 3);
-  assert.equal(rows[1], `Ada,cross-account-role,0.3.1,0,2,0,1,0,2,no,not checked,"signed, but no workshop key was given to check it (--workshop-key or IAMLAB_WORKSHOP_KEY)",${ada}`);
+  assert.equal(rows[1], `Ada,cross-account-role,0.3.1,real,0,2,0,1,0,2,no,not checked,"signed, but no workshop key was given to check it (--workshop-key or IAMLAB_WORKSHOP_KEY)",${ada}`);
   assert.match(err.text, /nope\.json: no such file/);
   assert.match(err.text, /no workshop key given .*signatures were not checked/);
 

@@ -137,3 +137,36 @@ test('report: a lab done on a real account is reported with its recorded progres
   const md = renderReport(report, 'md');
   assert.match(md, /- Backend: real AWS account \(id not recorded\)/);
 });
+
+test('report: a lab done on the simulated account and on a real one is reported once for each; verify and roster keep both', async () => {
+  const { ProgressStore, loadLab } = await import('../../src/labs/index.js');
+  const { rosterCommand } = await import('../../src/report/commands.js');
+  const home = mkdtempSync(join(tmpdir(), 'iamlab-report-home-'));
+  // on the simulated account: step 1 passed there
+  const s = await openLab('zero-permission-user', { home, labsDir, now: clock });
+  await s.run('aws iam create-user --user-name sts_user');
+  s.save();
+  // on a real account: a record of its own
+  const def = loadLab('zero-permission-user', labsDir);
+  new ProgressStore(home).set(
+    'zero-permission-user',
+    { id: def.id, version: def.version, contentHash: def.contentHash, backend: 'real', account_id: '111122223333', started_at: new Date(tick).toISOString(), current: def.steps[0]!.id, steps: { [def.steps[0]!.id]: { started_at: new Date(tick).toISOString(), attempts: 1, hints_shown: [], solution_viewed: false, skipped: false } } },
+  );
+  const out = capture();
+  const err = capture();
+  assert.equal(await reportCommand({ format: 'json', name: 'Sam', workshopKey: KEY, home, labsDir, now: clock, out, err }), 0, err.text);
+  const { report } = parseReportText(out.text);
+  assert.deepEqual(report.labs.map((l) => [l.id, l.backend.kind]), [['zero-permission-user', 'sim'], ['zero-permission-user', 'real']]);
+  assert.equal(report.labs[0]!.recheck.status, 'done');
+  assert.equal(report.labs[1]!.recheck.status, 'not-run');
+  const file = join(home, 'sam.json');
+  writeFileSync(file, out.text);
+  const vout = capture();
+  const verr = capture();
+  assert.equal(await verifyCommand({ files: [file], workshopKey: KEY, labsDir, out: vout, err: verr }), 0, vout.text + verr.text);
+  assert.doesNotMatch(vout.text + verr.text, /appears twice/);
+  const rout = capture();
+  assert.equal(await rosterCommand({ files: [file], format: 'csv', workshopKey: KEY, labsDir, out: rout, err: capture() }), 0);
+  const rows = rout.text.trim().split('\n').slice(1);
+  assert.deepEqual(rows.map((r) => r.split(',').slice(0, 4).join(',')), ['Sam,zero-permission-user,' + def.version + ',real', 'Sam,zero-permission-user,' + def.version + ',sim']);
+});

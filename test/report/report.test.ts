@@ -343,13 +343,13 @@ test('a roster over several reports: one row per learner and lab, newest report 
   assert.equal(roster.notes.filter((n) => n.includes('ada-old.json') && n.includes('superseded by ada.json')).length, 2);
 
   const csv = renderRoster(roster, 'csv').split('\r\n');
-  assert.equal(csv[0], 'learner,lab,lab_version,steps_passed,steps_total,skipped,hints,solutions_viewed,failed_checks,rechecked,signature,problems,file');
-  assert.ok(csv[1]!.startsWith("'=Cy,cross-account-role,0.3.1,0,2,0,1,0,2,no,BAD,signature BAD: the signature does not match the content"), csv[1]);
-  assert.equal(csv[5], '"Bob, ""the builder""",cross-account-role,0.3.1,0,2,0,1,0,2,no,unsigned,,bob.md');
+  assert.equal(csv[0], 'learner,lab,lab_version,backend,steps_passed,steps_total,skipped,hints,solutions_viewed,failed_checks,rechecked,signature,problems,file');
+  assert.ok(csv[1]!.startsWith("'=Cy,cross-account-role,0.3.1,real,0,2,0,1,0,2,no,BAD,signature BAD: the signature does not match the content"), csv[1]);
+  assert.equal(csv[5], '"Bob, ""the builder""",cross-account-role,0.3.1,real,0,2,0,1,0,2,no,unsigned,,bob.md');
   const md = renderRoster(roster, 'md');
   assert.match(md, /^# iamlab roster\n\n3 learners, 6 lab reports, 0 complete without problems\.\n/);
   assert.ok(md.includes('| Ada Lovelace | zero-permission-user 1.2.0 | 1/3 | 1 | 2 | 1 | 4 | ok | — | ada.json |'), md);
-  assert.ok(md.includes('| Ada Lovelace | cross-account-role 0.3.1 | 0/2 (recorded) | 0 | 1 | 0 | 2 | ok | — | ada.json |'), md);
+  assert.ok(md.includes('| Ada Lovelace | cross-account-role 0.3.1 (real account) | 0/2 (recorded) | 0 | 1 | 0 | 2 | ok | — | ada.json |'), md);
 });
 
 test('a report names the lab by id, version and content hash as the lab definition gives them', () => {
