@@ -533,6 +533,19 @@ const CASES: Row[] = [
     expect: { code: 'AccessDenied', message: bare(userArn('alice'), roleArn('r')), deniedBy: ['trust'], summary: /It trusts the deleted user with id AIDA/ },
   },
   {
+    name: 'gotcha 13: a trust naming role A turns into A\'s unique id when A is deleted; sessions of a re-created A are not trusted',
+    source: 'UG reference_policies_elements_principal ("Same for roles": the ARN becomes AROA… and re-creating does not restore trust)',
+    setup: (l) => {
+      const alice = l.user('alice');
+      l.role('A', trust({ AWS: userArn('alice') }));
+      const b = l.role('B', trust({ AWS: roleArn('A') }));
+      l.ok('iam', 'DeleteRole', { RoleName: 'A' });
+      const fresh = l.assume(alice, l.role('A', trust({ AWS: userArn('alice') })), 'first');
+      return assume(fresh, b);
+    },
+    expect: { code: 'AccessDenied', message: bare(sessionArn('A', 'first'), roleArn('B')), deniedBy: ['trust'], summary: /It trusts the deleted role with id AROA[A-Z2-7]{17}\./ },
+  },
+  {
     name: 'gotcha 13: a live session of a deleted role cannot assume a role whose trust names the re-created role of the same name',
     source: 'UG reference_policies_elements_principal (role ARNs in a Principal are stored as the role\'s unique id)',
     setup: (l) => {
