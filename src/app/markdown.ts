@@ -3,7 +3,7 @@
 // parseMarkdown → blocks; layoutMarkdown → rows of styled runs wrapped to a width, so the
 // view knows exactly how many terminal rows the text takes. Pure: no React, no Ink.
 
-import { hardWrap, wrapRuns, type Row, type Run, type Style } from './text.js';
+import { codeWrap, hardWrap, wrapRuns, type Row, type Run, type Style } from './text.js';
 
 export type Inline = Run & { href?: string };
 
@@ -323,7 +323,7 @@ function layoutBlock(b: Block, width: number, opts: LayoutOptions): Row[] {
       return [[{ text: '─'.repeat(Math.max(1, width)), style: { dim: true } }]];
     case 'code': {
       const inner = Math.max(4, width - 2);
-      return hardWrap(b.text, inner).map((t) => [{ text: '  ' }, { text: t, style: CODE }]);
+      return codeWrap(b.text, inner).map((t) => [{ text: '  ' }, { text: t, style: CODE }]);
     }
     case 'quote': {
       const inner = layoutBlocks(b.blocks, width - 2, opts);

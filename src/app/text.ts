@@ -73,6 +73,53 @@ export function hardWrap(s: string, width: number): string[] {
   return rows;
 }
 
+/**
+ * Wraps code (a command line) at spaces where it can, so words and arguments stay whole; the
+ * rows after the first of a line are indented by `indent` spaces. A word longer than a row is
+ * broken where it must be.
+ */
+export function codeWrap(s: string, width: number, indent = 2): string[] {
+  const w = Math.max(1, width);
+  const out: string[] = [];
+  for (const line of s.split('\n')) {
+    if (textWidth(line) <= w) {
+      out.push(line);
+      continue;
+    }
+    const lead = /^\s*/.exec(line)![0];
+    const pad = ' '.repeat(Math.min(w - 1, textWidth(lead) + indent));
+    let row = lead;
+    let filled = false; // the row holds a word
+    for (const word of line.slice(lead.length).split(' ')) {
+      const sep = filled ? ' ' : '';
+      if (textWidth(row + sep + word) <= w) {
+        row += sep + word;
+        filled = true;
+        continue;
+      }
+      if (filled) {
+        out.push(row);
+        row = pad;
+      }
+      if (textWidth(row + word) <= w) {
+        row += word;
+      } else {
+        // a word longer than a row: broken where it must be
+        const [head = '', ...more] = hardWrap(word, Math.max(1, w - textWidth(row)));
+        const parts = [head, ...hardWrap(more.join(''), Math.max(1, w - textWidth(pad))).filter((p) => p !== '')];
+        for (const part of parts.slice(0, -1)) {
+          out.push(row + part);
+          row = pad;
+        }
+        row += parts[parts.length - 1]!;
+      }
+      filled = true;
+    }
+    if (filled) out.push(row);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // Styled runs
 

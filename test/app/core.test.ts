@@ -7,7 +7,7 @@ import { applyCompletion, commonPrefix, lineReducer, lineState, lineText } from 
 import { parseInline, parseMarkdown, renderMarkdown } from '../../src/app/markdown.js';
 import { parseIni, profilesFrom } from '../../src/app/aws-config.js';
 import { columns, dialogCommandLine, initialState, inputContext, layoutOf, reducer, shellQuote, type Action, type AppState } from '../../src/app/state.js';
-import { rowText, textWidth, wrapRuns, hardWrap, truncate } from '../../src/app/text.js';
+import { codeWrap, rowText, textWidth, wrapRuns, hardWrap, truncate } from '../../src/app/text.js';
 import { inputLine, keyBar, panelRows, shellTitle, shellViewport, stepPanelRows, catalogEntryRows, summaryRows, formatDuration } from '../../src/app/screens.js';
 import { whyRows, verdict } from '../../src/app/why.js';
 import { mapRows, ruleOf } from '../../src/app/map.js';
@@ -203,6 +203,20 @@ describe('markdown', () => {
   });
   it('never throws on odd input', () => {
     for (const src of ['', '```', '**', '[x](', '- ', '1.', '|a|', '> ', '#', '\t\t* x']) renderMarkdown(src, 10);
+  });
+});
+
+describe('code wrapping', () => {
+  it('breaks a long command at spaces, indents the rows after the first, and breaks a too-long word only where it must', () => {
+    assert.deepEqual(codeWrap('aws iam create-role --role-name s3-full-access --assume-role-policy-document file://trust.json', 40), [
+      'aws iam create-role --role-name',
+      '  s3-full-access',
+      '  --assume-role-policy-document',
+      '  file://trust.json',
+    ]);
+    assert.deepEqual(codeWrap('short\n  {"a": "bbbbbbbbbb", "c": "dddddddddd"}', 24), ['short', '  {"a": "bbbbbbbbbb",', '    "c": "dddddddddd"}']);
+    assert.deepEqual(codeWrap('x'.repeat(25), 10), ['xxxxxxxxxx', '  xxxxxxxx', '  xxxxxxx']);
+    for (const r of codeWrap('aws s3api get-object --bucket b --key k out.txt && echo done', 12)) assert.ok(textWidth(r) <= 12, r);
   });
 });
 

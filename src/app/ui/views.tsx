@@ -63,7 +63,7 @@ function UpperPane({ s, height }: { s: AppState; height: number }) {
   const scroll = Math.min(lab.panelScroll, maxScroll);
   const more = maxScroll > scroll;
   const bodyShown = body.slice(scroll, scroll + bodyH);
-  if (more && bodyShown.length === bodyH) bodyShown[bodyH - 1] = [{ text: `↓ ${maxScroll - scroll} more rows (Esc, then PgDn)`, style: { dim: true } }];
+  if (more && bodyShown.length === bodyH) bodyShown[bodyH - 1] = [{ text: `↓ ${maxScroll - scroll} more rows (${s.focus === 'nav' ? 'PgDn' : 'Esc, then PgDn'})`, style: { dim: true } }];
   return (
     <Box height={height} width={s.size.columns}>
       {sideW ? (
