@@ -173,22 +173,37 @@ export function wrapRuns(runs: Run[], width: number, first: Run[] = [], indent =
     pendingSpace = null;
   };
 
+  // Words may span runs ("AssumeRole" in bold, then ","): a word is everything between spaces,
+  // whatever its styles, so a row never breaks inside one unless the word is wider than a row.
+  type Piece = { text: string; style: Style | undefined };
+  const tokens: Array<{ space: true; piece: Piece } | { space: false; pieces: Piece[] }> = [];
   for (const run of runs) {
     for (const part of run.text.split(/( +)/)) {
       if (part === '') continue;
-      if (part.startsWith(' ')) {
-        if (rw > rowBase) pendingSpace = { style: run.style, text: ((pendingSpace as Pending | null)?.text ?? '') + part };
-        continue;
-      }
-      let word = part;
+      const piece = { text: part, style: run.style };
+      const last = tokens[tokens.length - 1];
+      if (part.startsWith(' ')) tokens.push({ space: true, piece });
+      else if (last && !last.space) last.pieces.push(piece);
+      else tokens.push({ space: false, pieces: [piece] });
+    }
+  }
+
+  for (const tok of tokens) {
+    if (tok.space) {
+      if (rw > rowBase) pendingSpace = { style: tok.piece.style, text: ((pendingSpace as Pending | null)?.text ?? '') + tok.piece.text };
+      continue;
+    }
+    const wordW = tok.pieces.reduce((n, p) => n + textWidth(p.text), 0);
+    const spaceW = pendingSpace !== null ? pendingSpace.text.length : 0;
+    if (rw > rowBase && rw + spaceW + wordW > w) newRow();
+    if (pendingSpace !== null) {
+      push(pendingSpace.text, pendingSpace.style);
+      rw += pendingSpace.text.length;
+      pendingSpace = null;
+    }
+    for (const piece of tok.pieces) {
+      let word = piece.text;
       let ww = textWidth(word);
-      const spaceW = pendingSpace !== null ? pendingSpace.text.length : 0;
-      if (rw > rowBase && rw + spaceW + ww > w) newRow();
-      if (pendingSpace !== null) {
-        push(pendingSpace.text, pendingSpace.style);
-        rw += pendingSpace.text.length;
-        pendingSpace = null;
-      }
       while (rw + ww > w) {
         let head = '';
         let hw = 0;
@@ -203,13 +218,13 @@ export function wrapRuns(runs: Run[], width: number, first: Run[] = [], indent =
           newRow();
           continue;
         }
-        push(head, run.style);
+        push(head, piece.style);
         word = word.slice(head.length);
         ww = textWidth(word);
         newRow();
       }
       if (word) {
-        push(word, run.style);
+        push(word, piece.style);
         rw += ww;
       }
     }

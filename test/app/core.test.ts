@@ -206,6 +206,14 @@ describe('markdown', () => {
   });
 });
 
+describe('word wrapping across styles', () => {
+  it('a word made of several runs (bold, then a comma) is never split between them', () => {
+    const rows = wrapRuns([{ text: 'service STS, Write → ' }, { text: 'AssumeRole', style: { bold: true } }, { text: ', resources All.' }], 30);
+    assert.deepEqual(rows.map(rowText), ['service STS, Write →', 'AssumeRole, resources All.']);
+    assert.equal(rows[1]![0]!.style?.bold, true, 'styles are kept');
+  });
+});
+
 describe('code wrapping', () => {
   it('breaks a long command at spaces, indents the rows after the first, and breaks a too-long word only where it must', () => {
     assert.deepEqual(codeWrap('aws iam create-role --role-name s3-full-access --assume-role-policy-document file://trust.json', 40), [
