@@ -1,6 +1,7 @@
-// The service model the shell's CLI side needs: which services and operations exist, their
-// CLI names (kebab-case, derived exactly as botocore's xform_name does), their parameters
-// (CLI `--role-arn` <-> API `RoleArn`, types, required, minimums) and pagination.
+// The one service model: which services and operations exist, their CLI names (kebab-case,
+// derived exactly as botocore's xform_name does), their parameters (CLI `--role-arn` <-> API
+// `RoleArn`, types, required, minimums) and pagination for the shell, and the wire names of
+// the query protocols (XML element and query key names, flattening) for `iamlab serve`.
 // Plain data (data.ts, generated from the models the AWS CLI v2 ships) plus small lookups.
 
 import type { ServiceName } from '../backend/types.js';
@@ -27,6 +28,20 @@ export interface Shape {
   /** IAM policyDocumentType: the CLI decodes it and prints a JSON document */
   policyDocument?: boolean;
   enum?: string[];
+  // ---- wire names (query and EC2 query protocols; absent where the default applies) ----
+  /** structure: member -> XML element / query key name, where it is not the member name */
+  wireNames?: Record<string, string>;
+  /** structure: member -> EC2 query key name (botocore queryName) */
+  queryNames?: Record<string, string>;
+  /** structure: members serialized flattened */
+  flattenedMembers?: string[];
+  /** list: the item element name, where it is not 'member' */
+  itemName?: string;
+  /** map: the key and value element names, where they are not 'key' and 'value' */
+  keyName?: string;
+  valueName?: string;
+  /** list or map: serialized flattened */
+  flattened?: boolean;
 }
 
 /** One command-line argument of an operation. */
@@ -153,11 +168,19 @@ function resolveShape(svc: ServiceName, name: string): Shape {
     s.members = members;
     s.required = def.r ?? [];
     if (def.sm) s.streamingMembers = def.sm;
+    if (def.ln) s.wireNames = def.ln;
+    if (def.qn) s.queryNames = def.qn;
+    if (def.fl) s.flattenedMembers = def.fl;
   } else if (def.t === 'list') {
     s.member = resolveShape(svc, def.m);
+    if (def.ln !== undefined) s.itemName = def.ln;
+    if (def.fl) s.flattened = true;
   } else if (def.t === 'map') {
     s.key = resolveShape(svc, def.k);
     s.value = resolveShape(svc, def.v);
+    if (def.kn !== undefined) s.keyName = def.kn;
+    if (def.vn !== undefined) s.valueName = def.vn;
+    if (def.fl) s.flattened = true;
   } else {
     if (def.st) s.streaming = true;
     if (def.pd) s.policyDocument = true;
@@ -267,6 +290,41 @@ export const MODELLED_SERVICES: readonly string[] = Object.values(CLI_OF);
 export function getOperationByApi(service: ServiceName, api: string): OperationModel | undefined {
   const m = getService(CLI_OF[service]);
   return m?.operations.get(xformName(api));
+}
+
+// ---- the wire view, for `iamlab serve` ----
+
+/** A service's API version, protocol and (query protocols) the XML namespace its model states. */
+export function serviceMetadata(service: ServiceName): { apiVersion: string; protocol: string; xmlNamespace?: string } {
+  const d = serviceData(service);
+  return { apiVersion: d.version, protocol: d.protocol, ...(d.ns !== undefined ? { xmlNamespace: d.ns } : {}) };
+}
+
+/**
+ * The input and output shapes of an operation the simulated account serves, with their wire
+ * names; undefined for any other name. Shapes are resolved on first use and shared with the
+ * shell's view of the same operation.
+ */
+export function wireOperation(service: ServiceName, api: string): { input?: Shape; output?: Shape } | undefined {
+  const ops = serviceData(service).ops;
+  if (!Object.prototype.hasOwnProperty.call(ops, api)) return undefined;
+  const od = ops[api]!;
+  return {
+    ...(od.i ? { input: resolveShape(service, od.i) } : {}),
+    ...(od.o ? { output: resolveShape(service, od.o) } : {}),
+  };
+}
+
+const allOps = new Map<ServiceName, Set<string>>();
+
+/** Whether the real service has an operation of this API name (served here or not). */
+export function isServiceOperation(service: ServiceName, api: string): boolean {
+  let set = allOps.get(service);
+  if (!set) {
+    set = new Set(serviceData(service).all);
+    allOps.set(service, set);
+  }
+  return set.has(api);
 }
 
 // ---- global options of `aws` (AWS CLI v2) ----
