@@ -1,23 +1,25 @@
 // AWS Query (STS, IAM) and EC2 Query: form parameters → CallRequest input, and CallResult
-// output → XML, both driven by the operation shapes generated from the AWS API models
-// (model/shapes.ts), so member names, list encodings and element names match what the
-// SDK v3 and the CLI send and expect.
-import { OPERATIONS, SHAPES, type Shape, type ShapeMember } from './model/shapes.js';
+// output → XML, both driven by the operation shapes of the one service model (src/model,
+// generated from the botocore models the AWS CLI ships), so member names, list encodings and
+// element names match what the SDK v3 and the CLI send and expect.
+import { serviceMetadata, wireOperation, isServiceOperation, type Shape } from '../model/index.js';
 import { escapeXml } from './xml.js';
 
 export type QueryService = 'sts' | 'iam' | 'ec2';
 
-export const QUERY_VERSION: Record<QueryService, string> = {
-  sts: '2011-06-15',
-  iam: '2010-05-08',
-  ec2: '2016-11-15',
-};
+/** The API version a query request may name (its Version parameter). */
+export function queryVersion(service: QueryService): string {
+  return serviceMetadata(service).apiVersion;
+}
 
-export const QUERY_NAMESPACE: Record<QueryService, string> = {
-  sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
-  iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
-  ec2: 'http://ec2.amazonaws.com/doc/2016-11-15/',
-};
+/**
+ * The namespace of a service's XML responses. The EC2 model states it without the trailing
+ * slash that EC2's responses carry; STS and IAM state it as their responses do.
+ */
+export function queryNamespace(service: QueryService): string {
+  const ns = serviceMetadata(service).xmlNamespace ?? '';
+  return ns.endsWith('/') ? ns : `${ns}/`;
+}
 
 /** A request that cannot be decoded; carries the AWS error code and status to answer with. */
 export class DecodeError extends Error {
@@ -30,13 +32,35 @@ export class DecodeError extends Error {
   }
 }
 
-export function operationShapes(service: QueryService, op: string): [number, number] | undefined {
-  const ops = OPERATIONS[service];
-  return Object.prototype.hasOwnProperty.call(ops, op) ? ops[op] : undefined;
+/** The shapes of an operation the endpoint decodes and encodes (the ones the simulated account serves). */
+export function operationShapes(service: QueryService, op: string): { input?: Shape; output?: Shape } | undefined {
+  return wireOperation(service, op);
 }
 
-function shape(i: number): Shape {
-  return SHAPES[i]!;
+/** Whether the real service has this operation, whether or not the simulated account serves it. */
+export function isQueryOperation(service: QueryService, op: string): boolean {
+  return isServiceOperation(service, op);
+}
+
+type Kind = 's' | 'n' | 'b' | 't' | 'B';
+
+/** The wire kind of a scalar shape. */
+function kindOf(shape: Shape): Kind {
+  switch (shape.type) {
+    case 'integer':
+    case 'long':
+    case 'double':
+    case 'float':
+      return 'n';
+    case 'boolean':
+      return 'b';
+    case 'timestamp':
+      return 't';
+    case 'blob':
+      return 'B';
+    default:
+      return 's';
+  }
 }
 
 // ---------------------------------------------------------------- request decoding
@@ -71,12 +95,19 @@ function capitalize(s: string): string {
   return s.length ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
 
-function memberKey(m: ShapeMember, ec2: boolean): string {
-  if (ec2) return m.q ?? (m.x ? capitalize(m.x) : m.n);
-  return m.x ?? m.n;
+/** The request key of a structure member: awsQuery uses its wire name, EC2 its query name. */
+function memberKey(struct: Shape, m: string, ec2: boolean): string {
+  const wire = struct.wireNames?.[m];
+  if (ec2) return struct.queryNames?.[m] ?? (wire ? capitalize(wire) : m);
+  return wire ?? m;
 }
 
-function scalar(kind: Shape['k'], raw: string, key: string): unknown {
+/** Whether a structure member is serialized flattened (its own trait or its shape's). */
+function isFlattened(struct: Shape, m: string, member: Shape): boolean {
+  return member.flattened === true || (struct.flattenedMembers?.includes(m) ?? false);
+}
+
+function scalar(kind: Kind, raw: string, key: string): unknown {
   switch (kind) {
     case 's':
       return raw;
@@ -114,16 +145,13 @@ function lowerFirst(s: string): string {
   return s.length ? s[0]!.toLowerCase() + s.slice(1) : s;
 }
 
-function decodeValue(t: number, key: string, p: Params, ec2: boolean, flattened: boolean): unknown {
-  const s = shape(t);
-  switch (s.k) {
-    case 'S': {
-      const obj = decodeStruct(t, `${key}.`, p, ec2);
-      return obj;
-    }
-    case 'L': {
+function decodeValue(s: Shape, key: string, p: Params, ec2: boolean, flattened: boolean): unknown {
+  switch (s.type) {
+    case 'structure':
+      return decodeStruct(s, `${key}.`, p, ec2);
+    case 'list': {
       // awsQuery: Key.member.N (or Key.<name>.N); flattened / ec2Query: Key.N
-      const itemPrefix = ec2 || flattened ? `${key}.` : `${key}.${s.x ?? 'member'}.`;
+      const itemPrefix = ec2 || flattened ? `${key}.` : `${key}.${s.itemName ?? 'member'}.`;
       const idx = p.indices(itemPrefix);
       if (idx.length === 0) {
         // An empty list is sent as `Key=` by awsQuery.
@@ -131,39 +159,38 @@ function decodeValue(t: number, key: string, p: Params, ec2: boolean, flattened:
       }
       const out: unknown[] = [];
       for (const n of idx) {
-        const v = decodeValue(s.v, `${itemPrefix}${n}`, p, ec2, false);
+        const v = decodeValue(s.member!, `${itemPrefix}${n}`, p, ec2, false);
         if (v !== undefined) out.push(v);
       }
       return out;
     }
-    case 'M': {
+    case 'map': {
       const entryPrefix = flattened ? `${key}.` : `${key}.entry.`;
       const idx = p.indices(entryPrefix);
       if (idx.length === 0) return p.map.has(key) && p.map.get(key) === '' ? {} : undefined;
       const out: Record<string, unknown> = {};
       for (const n of idx) {
-        const k = p.map.get(`${entryPrefix}${n}.${s.kx ?? 'key'}`);
+        const k = p.map.get(`${entryPrefix}${n}.${s.keyName ?? 'key'}`);
         if (k === undefined) continue;
-        const v = decodeValue(s.v, `${entryPrefix}${n}.${s.vx ?? 'value'}`, p, ec2, false);
+        const v = decodeValue(s.value!, `${entryPrefix}${n}.${s.valueName ?? 'value'}`, p, ec2, false);
         if (v !== undefined) out[k] = v;
       }
       return out;
     }
     default: {
       const raw = p.map.get(key);
-      return raw === undefined ? undefined : scalar(s.k, raw, key);
+      return raw === undefined ? undefined : scalar(kindOf(s), raw, key);
     }
   }
 }
 
-function decodeStruct(t: number, prefix: string, p: Params, ec2: boolean): Record<string, unknown> | undefined {
-  const s = shape(t);
-  if (s.k !== 'S') return undefined;
+function decodeStruct(s: Shape, prefix: string, p: Params, ec2: boolean): Record<string, unknown> | undefined {
+  if (s.type !== 'structure') return undefined;
   if (prefix && !p.hasPrefix(prefix)) return undefined;
   const out: Record<string, unknown> = {};
-  for (const m of s.m) {
-    const v = decodeValue(m.t, `${prefix}${memberKey(m, ec2)}`, p, ec2, m.f === 1);
-    if (v !== undefined) out[m.n] = v;
+  for (const [m, ms] of Object.entries(s.members ?? {})) {
+    const v = decodeValue(ms, `${prefix}${memberKey(s, m, ec2)}`, p, ec2, isFlattened(s, m, ms));
+    if (v !== undefined) out[m] = v;
   }
   return out;
 }
@@ -174,8 +201,8 @@ function decodeStruct(t: number, prefix: string, p: Params, ec2: boolean): Recor
  */
 export function decodeQueryInput(service: QueryService, op: string, params: Map<string, string>): Record<string, unknown> {
   const ops = operationShapes(service, op);
-  if (!ops) throw new DecodeError('InvalidAction', `Could not find operation ${op} for version ${QUERY_VERSION[service]}`);
-  return decodeStruct(ops[0], '', new Params(params), service === 'ec2') ?? {};
+  if (!ops) throw new DecodeError('InvalidAction', `Could not find operation ${op} for version ${queryVersion(service)}`);
+  return ops.input ? (decodeStruct(ops.input, '', new Params(params), service === 'ec2') ?? {}) : {};
 }
 
 /** Parses an application/x-www-form-urlencoded body (or query string) into a Map; first value wins. */
@@ -225,7 +252,7 @@ interface SerializeCtx {
   withMillis: boolean;
 }
 
-function scalarText(kind: Shape['k'], v: unknown, ctx: SerializeCtx, memberName: string): string | undefined {
+function scalarText(kind: Kind, v: unknown, ctx: SerializeCtx, memberName: string): string | undefined {
   switch (kind) {
     case 't':
       return formatTimestamp(v, ctx.withMillis);
@@ -242,80 +269,78 @@ function scalarText(kind: Shape['k'], v: unknown, ctx: SerializeCtx, memberName:
   }
 }
 
-function serializeValue(t: number, v: unknown, name: string, memberName: string, flattened: boolean, ctx: SerializeCtx, out: string[]): void {
+function serializeValue(s: Shape, v: unknown, name: string, memberName: string, flattened: boolean, ctx: SerializeCtx, out: string[]): void {
   if (v === undefined || v === null) return;
-  const s = shape(t);
-  switch (s.k) {
-    case 'S': {
+  switch (s.type) {
+    case 'structure': {
       out.push(`<${name}>`);
-      serializeMembers(t, v as Record<string, unknown>, ctx, out);
+      serializeMembers(s, v as Record<string, unknown>, ctx, out);
       out.push(`</${name}>`);
       return;
     }
-    case 'L': {
+    case 'list': {
       const items = Array.isArray(v) ? v : [v];
       if (flattened) {
-        for (const item of items) serializeValue(s.v, item, name, memberName, false, ctx, out);
+        for (const item of items) serializeValue(s.member!, item, name, memberName, false, ctx, out);
         return;
       }
-      const itemName = s.x ?? 'member';
+      const itemName = s.itemName ?? 'member';
       if (items.length === 0) {
         out.push(`<${name}/>`);
         return;
       }
       out.push(`<${name}>`);
-      for (const item of items) serializeValue(s.v, item, itemName, memberName, false, ctx, out);
+      for (const item of items) serializeValue(s.member!, item, itemName, memberName, false, ctx, out);
       out.push(`</${name}>`);
       return;
     }
-    case 'M': {
+    case 'map': {
       const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as Record<string, unknown>);
-      const kx = s.kx ?? 'key';
-      const vx = s.vx ?? 'value';
+      const kx = s.keyName ?? 'key';
+      const vx = s.valueName ?? 'value';
       if (!flattened) out.push(`<${name}>`);
       for (const [k, val] of entries) {
         out.push(flattened ? `<${name}>` : '<entry>');
         out.push(`<${kx}>${escapeXml(String(k))}</${kx}>`);
-        serializeValue(s.v, val, vx, vx, false, ctx, out);
+        serializeValue(s.value!, val, vx, vx, false, ctx, out);
         out.push(flattened ? `</${name}>` : '</entry>');
       }
       if (!flattened) out.push(`</${name}>`);
       return;
     }
     default: {
-      const text = scalarText(s.k, v, ctx, memberName);
+      const text = scalarText(kindOf(s), v, ctx, memberName);
       if (text === undefined) return;
       out.push(`<${name}>${escapeXml(text)}</${name}>`);
     }
   }
 }
 
-function serializeMembers(t: number, obj: Record<string, unknown>, ctx: SerializeCtx, out: string[]): void {
-  const s = shape(t);
-  if (s.k !== 'S' || obj === null || typeof obj !== 'object') return;
-  for (const m of s.m) {
-    const v = obj[m.n];
+function serializeMembers(s: Shape, obj: Record<string, unknown>, ctx: SerializeCtx, out: string[]): void {
+  if (s.type !== 'structure' || obj === null || typeof obj !== 'object') return;
+  for (const [m, ms] of Object.entries(s.members ?? {})) {
+    const v = obj[m];
     if (v === undefined || v === null) continue;
-    serializeValue(m.t, v, m.x ?? m.n, m.n, m.f === 1, ctx, out);
+    serializeValue(ms, v, s.wireNames?.[m] ?? m, m, isFlattened(s, m, ms), ctx, out);
   }
 }
 
 /** The full XML body of a successful query-protocol response. */
 export function serializeQueryResponse(service: QueryService, op: string, output: Record<string, unknown>, requestId: string): string {
   const ops = operationShapes(service, op);
-  const ns = QUERY_NAMESPACE[service];
+  const ns = queryNamespace(service);
   const out: string[] = [];
   if (service === 'ec2') {
     out.push(`<?xml version="1.0" encoding="UTF-8"?>\n<${op}Response xmlns="${ns}">`, `<requestId>${escapeXml(requestId)}</requestId>`);
-    if (ops) serializeMembers(ops[1], output, { service, withMillis: true }, out);
+    if (ops?.output) serializeMembers(ops.output, output, { service, withMillis: true }, out);
     out.push(`</${op}Response>`);
     return out.join('');
   }
   out.push(`<${op}Response xmlns="${ns}">`);
   const inner: string[] = [];
-  if (ops) serializeMembers(ops[1], output, { service, withMillis: false }, inner);
-  const outShape = ops ? shape(ops[1]) : undefined;
-  if (inner.length > 0 || (outShape?.k === 'S' && outShape.m.length > 0)) {
+  if (ops?.output) serializeMembers(ops.output, output, { service, withMillis: false }, inner);
+  // The model states each operation's result wrapper as <Op>Result (the generator checks it).
+  if (inner.length > 0 || Object.keys(ops?.output?.members ?? {}).length > 0) {
     out.push(`<${op}Result>`, ...inner, `</${op}Result>`);
   }
   out.push(`<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${op}Response>`);
@@ -327,5 +352,5 @@ export function serializeQueryError(service: QueryService, code: string, message
   if (service === 'ec2') {
     return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${escapeXml(requestId)}</RequestID></Response>`;
   }
-  return `<ErrorResponse xmlns="${QUERY_NAMESPACE[service]}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`;
+  return `<ErrorResponse xmlns="${queryNamespace(service)}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`;
 }

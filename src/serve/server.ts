@@ -22,7 +22,7 @@ import {
   type RawRequest,
   type SigV4Auth,
 } from './sigv4.js';
-import { decodeQueryInput, parseForm, serializeQueryResponse, serializeQueryError, DecodeError, QUERY_VERSION, operationShapes, type QueryService } from './query.js';
+import { decodeQueryInput, parseForm, serializeQueryResponse, serializeQueryError, DecodeError, queryVersion, operationShapes, isQueryOperation, type QueryService } from './query.js';
 import { parseSigV2Query, sigV2StringToSign, verifySigV2, type SigV2Query } from './sigv2.js';
 import { routeS3, splitS3Path, serializeS3, serializeS3Error, serializeDeleteResult, S3RouteError, type S3Route } from './s3.js';
 import {
@@ -343,15 +343,18 @@ export class RequestProcessor {
       return errorReply(svc, { code: 'MissingAction', message: 'Missing Action', status: 400, type: 'Sender' }, head);
     }
     const version = params.get('Version');
-    if (!/^[A-Za-z0-9]{1,128}$/.test(action) || !operationShapes(svc, action) || (version !== undefined && version !== QUERY_VERSION[svc])) {
-      const msg = svc === 'ec2' ? `The action ${action} is not valid for this web service.` : `Could not find operation ${action} for version ${version ?? QUERY_VERSION[svc]}`;
+    // Operations the model has are decoded; other operations of the real service go to the
+    // world undecoded, which answers for what it does not serve; other names are not actions.
+    const modelled = /^[A-Za-z0-9]{1,128}$/.test(action) && operationShapes(svc, action) !== undefined;
+    if ((!modelled && !isQueryOperation(svc, action)) || (version !== undefined && version !== queryVersion(svc))) {
+      const msg = svc === 'ec2' ? `The action ${action} is not valid for this web service.` : `Could not find operation ${action} for version ${version ?? queryVersion(svc)}`;
       return errorReply(svc, { code: 'InvalidAction', message: msg, status: 400, type: 'Sender' }, head);
     }
     params.delete('Action');
     params.delete('Version');
-    let input: Record<string, unknown>;
+    let input: Record<string, unknown> = {};
     try {
-      input = decodeQueryInput(svc, action, params);
+      if (modelled) input = decodeQueryInput(svc, action, params);
     } catch (e) {
       if (e instanceof DecodeError) return errorReply(svc, { code: e.code, message: e.message, status: e.status, type: 'Sender' }, head);
       throw e;
