@@ -217,7 +217,8 @@ async function askYesNo(question: string): Promise<boolean> {
 
 /**
  * `iamlab reset <lab> --step <id>`: back to a step to redo it. The progress of that step and the
- * later ones is cleared, the earlier ones stay passed or skipped, and the world is kept as it is
+ * later ones is cleared, the earlier ones stay passed or skipped, and the world goes back to how it
+ * was when that step began (kept as it is where there is no snapshot of it, or on a real account)
  * (plain `iamlab reset <lab>` is the one that rebuilds it). Asks first on a terminal; --yes skips
  * the question, and without a terminal --yes is required. Exit 0 done, 1 declined, 2 a problem.
  */
@@ -256,12 +257,15 @@ export async function resetStepCommand(opts: {
   if (blocked) return fail(`step ${opts.step} has not been reached yet: the earlier step ${blocked.id} ("${blocked.title}") has not passed or been skipped. reset --step goes back to a step you have reached.`);
   const later = steps.length - i - 1;
   const what = `progress of step ${opts.step}${later ? ` and the ${later} later step${later === 1 ? '' : 's'}` : ''} (passes, skips, attempts, hints, answers)`;
+  // the simulated account as the step began, when iamlab kept it (a real account stays as it is)
+  const rollback = stored.backend !== 'real' && existsSync(join(store.labDir(opts.lab), 'snapshots', `${opts.step}.world.json`));
+  const world = rollback ? 'the simulated account and the shell go back to how they were when that step began' : 'the simulated account is kept as it is';
   if (!opts.yes) {
     if (!opts.confirm && (!process.stdin.isTTY || !process.stdout.isTTY)) {
-      return fail(`reset --step clears lab ${opts.lab}'s ${what}; the simulated account is kept. Not on a terminal, so not asking: run \`iamlab reset ${opts.lab} --step ${opts.step} --yes\`.`);
+      return fail(`reset --step clears lab ${opts.lab}'s ${what}; ${world}. Not on a terminal, so not asking: run \`iamlab reset ${opts.lab} --step ${opts.step} --yes\`.`);
     }
     const ask = opts.confirm ?? askYesNo;
-    if (!(await ask(`Go back to step ${i + 1} of lab ${opts.lab} (${opts.step})? This clears the ${what}; the simulated account is kept as it is. [y/N] `))) {
+    if (!(await ask(`Go back to step ${i + 1} of lab ${opts.lab} (${opts.step})? This clears the ${what}; ${world}. [y/N] `))) {
       out.write('Nothing was changed.\n');
       return 1;
     }
@@ -278,14 +282,23 @@ export async function resetStepCommand(opts: {
     const lines = [`Lab ${opts.lab} is back at step ${i + 1} of ${steps.length}: ${step.title} (${step.id}).`];
     lines.push(r.cleared.length ? `Cleared the progress of: ${r.cleared.join(', ')}.` : 'There was no progress to clear for this step or the later ones.');
     if (r.kept.length) lines.push(`Earlier steps stay as they were: ${r.kept.map((k) => `${k} (${s.progress.steps[k]?.skipped ? 'skipped' : 'passed'})`).join(', ')}.`);
-    lines.push(
-      `The simulated account was kept as it is: what you created or changed is still there${step.clock ? `, and its clock moved on ${step.clock} as the step began again` : ''}.`,
-      `(\`iamlab reset ${opts.lab}\` without --step starts the whole lab over: a fresh world and no progress.)`,
-    );
-    // What the kept world already satisfies passes again at the next check: say so now.
-    const all = await s.checkAll();
-    const already = all.slice(i).filter((x) => x.passed && (s.step(x.stepId).kind ?? 'task') !== 'read');
-    if (already.length) lines.push(`Already true in the kept world, so these pass again at their next check: ${already.map((x) => x.stepId).join(', ')}. To do them from scratch, undo that work in the shell first (or reset the whole lab).`);
+    if (r.restored) {
+      lines.push(
+        'The simulated account and the shell are back as they were when this step began: what you did in it and in the later steps is undone. Your workspace files were kept.',
+        `(\`iamlab reset ${opts.lab}\` without --step starts the whole lab over: a fresh world and no progress.)`,
+      );
+    } else {
+      lines.push(
+        s.kind === 'real'
+          ? 'Your AWS account was kept as it is: what you created or changed there is still there.'
+          : `The simulated account was kept as it is (iamlab has no copy of it from when this step began): what you created or changed is still there${step.clock ? `, and its clock moved on ${step.clock} as the step began again` : ''}.`,
+        `(\`iamlab reset ${opts.lab}\` without --step starts the whole lab over: a fresh world and no progress.)`,
+      );
+      // What the kept world already satisfies passes again at the next check: say so now.
+      const all = await s.checkAll();
+      const already = all.slice(i).filter((x) => x.passed && (s.step(x.stepId).kind ?? 'task') !== 'read');
+      if (already.length) lines.push(`Already true in the kept world, so these pass again at their next check: ${already.map((x) => x.stepId).join(', ')}. To do them from scratch, undo that work in the shell first (or reset the whole lab).`);
+    }
     await s.close();
     out.write(lines.join('\n') + '\n');
     return 0;

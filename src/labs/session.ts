@@ -274,7 +274,7 @@ export class LabSession {
   progress: LabProgress;
   readonly warnings: string[];
   /** On a real account: world is '' (there is no world file), shell = real-shell.json, workspace = real-workspace/, events = real-events.jsonl. */
-  readonly paths: { home: string; dir: string; world: string; shell: string; workspace: string; events?: string };
+  readonly paths: { home: string; dir: string; world: string; shell: string; workspace: string; events?: string; snapshots?: string };
   readonly accounts: Record<string, string>;
   /** Set on a real account. */
   readonly real: RealLabInfo | undefined;
@@ -345,13 +345,15 @@ export class LabSession {
     }
 
     this.real = undefined;
-    this.paths = { home: store.home, dir, world: join(dir, 'world.json'), shell: join(dir, 'shell.json'), workspace: join(dir, 'workspace') };
+    // snapshots/<step>.world.json and .shell.json: the world and the shell as each step began (reset --step)
+    this.paths = { home: store.home, dir, world: join(dir, 'world.json'), shell: join(dir, 'shell.json'), workspace: join(dir, 'workspace'), snapshots: join(dir, 'snapshots') };
     this.accounts = labAccounts(lab.world);
 
     if (opts.fresh) {
       if (opts.readOnly) throw new Error('fresh and readOnly cannot go together');
       for (const p of [this.paths.world, this.paths.shell]) rmSync(p, { force: true });
       rmSync(this.paths.workspace, { recursive: true, force: true });
+      rmSync(this.paths.snapshots!, { recursive: true, force: true });
       store.delete(lab.id);
     }
 
@@ -360,6 +362,8 @@ export class LabSession {
     const { world, shell, rebuilt } = this.loadOrBuild(stored !== undefined);
     this.attach(world, shell);
     this.progress = this.initProgress(stored, rebuilt);
+    // a lab starting (again): its first step begins with the world as built
+    if (this.progress !== stored && this.progress.current) this.snapshotStep(this.progress.current);
     if (!opts.readOnly) this.save();
   }
 
@@ -645,8 +649,36 @@ export class LabSession {
     return out;
   }
 
+  /** Keeps the world and the shell as they are now, as the start of step `id` (simulated account only). */
+  private snapshotStep(id: string): void {
+    const dir = this.paths.snapshots;
+    if (!dir || !this.simWorld || this.opts.readOnly) return;
+    try {
+      mkdirSync(dir, { recursive: true });
+      saveWorldFile(join(dir, `${id}.world.json`), this.simWorld);
+      atomicWrite(join(dir, `${id}.shell.json`), JSON.stringify(this.shellState) + '\n');
+    } catch {
+      // without a snapshot, reset --step keeps the world as it is (and says so)
+    }
+  }
+
+  /** The world and shell as step `id` began, or undefined when there is no (readable) snapshot. */
+  private stepSnapshot(id: string): { world: World; shell: ShellState } | undefined {
+    const dir = this.paths.snapshots;
+    if (!dir) return undefined;
+    try {
+      const world = loadWorldFile(join(dir, `${id}.world.json`), { realTime: this.opts.realTime ?? true });
+      const shell = JSON.parse(readFileSync(join(dir, `${id}.shell.json`), 'utf8')) as ShellState;
+      return { world, shell };
+    } catch {
+      return undefined;
+    }
+  }
+
   private begin(id: string): void {
     const step = this.step(id);
+    // the step's starting point, before its clock moves (a redo moves it once again from here)
+    this.snapshotStep(id);
     // (a real account's clock is the wall clock: a step's `clock` is the time the learner takes)
     if (step.clock && this.simWorld) this.simWorld.clock.advance(parseClock(step.clock));
     const sp = this.sp(id);
@@ -699,17 +731,20 @@ export class LabSession {
    * current; earlier steps keep theirs. The world is left as it is. Refused when an earlier step
    * has not passed or been skipped (the step was never reached).
    */
-  redoFrom(id: string): { ok: true; cleared: string[]; kept: string[] } | { ok: false; reason: string } {
+  redoFrom(id: string): { ok: true; cleared: string[]; kept: string[]; restored: boolean } | { ok: false; reason: string } {
     const i = this.stepIndex(id);
     if (i < 0) return { ok: false, reason: `lab ${this.lab.id} has no step '${id}'. Its steps: ${this.lab.steps.map((s) => s.id).join(', ')}` };
     const blocked = this.lab.steps.slice(0, i).find((s) => !this.done(s.id));
     if (blocked) return { ok: false, reason: `step ${id} has not been reached yet: the earlier step ${blocked.id} ("${blocked.title}") has not passed or been skipped` };
     const cleared = this.lab.steps.slice(i).filter((s) => this.progress.steps[s.id]).map((s) => s.id);
+    // the simulated account and the shell go back to how they were as the step began
+    const snap = this.kind === 'sim' ? this.stepSnapshot(id) : undefined;
+    if (snap) this.attach(snap.world, { ...snap.shell, history: this.shellState.history });
     for (const s of this.lab.steps.slice(i)) delete this.progress.steps[s.id];
     delete this.progress.finished_at;
     this.begin(id);
     this.save();
-    return { ok: true, cleared, kept: this.lab.steps.slice(0, i).map((s) => s.id) };
+    return { ok: true, cleared, kept: this.lab.steps.slice(0, i).map((s) => s.id), restored: snap !== undefined };
   }
 
   /** Run one shell line, then check the current step; on pass record it and (by default) move on. */

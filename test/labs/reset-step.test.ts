@@ -1,8 +1,11 @@
 // `iamlab reset <lab> --step <id>`: back to a reached step to redo it. That step's progress and the
-// later steps' are cleared, the earlier steps keep theirs, and the world is kept as it is.
+// later steps' are cleared, the earlier steps keep theirs, and the simulated account and the shell go
+// back to how they were when the step began (kept as they are where iamlab has no copy of that).
 // In process through resetCommand (with the y/N question answered by the test), and through the built CLI.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { openLab, ProgressStore } from '../../src/labs/index.js';
 import { resetCommand } from '../../src/labs/commands.js';
 import { LABS_DIR, ensureBuilt, iamlabCli, sink, tempHome } from './helpers.js';
@@ -32,10 +35,46 @@ async function reset(home: string, step: string, o: { yes?: boolean; confirm?: (
 const progress = (home: string, lab = LAB) => new ProgressStore(home).get(lab)!;
 
 describe('iamlab reset --step (in process)', () => {
-  it('clears that step and the later ones, keeps the earlier ones and the world, and says so', async () => {
+  it('clears that step and the later ones, keeps the earlier ones, and takes the world back to the start of that step', async () => {
     const t = tempHome();
     try {
       await learner(t.home, 3);
+      const before = progress(t.home);
+      const r = await reset(t.home, 'create-balu', { yes: true });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(
+        r.stdout,
+        [
+          'Lab switch-role-admin is back at step 2 of 6: Create the user balu, with a console password and no permissions (create-balu).',
+          'Cleared the progress of: create-balu, balu-sts-policy, balu-account-page.',
+          'Earlier steps stay as they were: create-temp-user-role (skipped).',
+          'The simulated account and the shell are back as they were when this step began: what you did in it and in the later steps is undone. Your workspace files were kept.',
+          '(`iamlab reset switch-role-admin` without --step starts the whole lab over: a fresh world and no progress.)',
+          '',
+        ].join('\n'),
+      );
+      const after = progress(t.home);
+      assert.equal(after.current, 'create-balu');
+      assert.deepEqual(after.steps['create-temp-user-role'], before.steps['create-temp-user-role']);
+      assert.equal(after.steps['balu-sts-policy'], undefined);
+      const s = await openLab(LAB, { home: t.home, labsDir: LABS_DIR, realTime: false });
+      // step 1's work (the skip ran its solution) is there; balu, made by step 2's skip, is gone
+      assert.ok(s.world.iam.role(s.accounts.main!, 'temp-user'));
+      assert.equal(s.world.iam.user(s.accounts.main!, 'balu'), undefined);
+      const line = await s.run('aws sts get-caller-identity');
+      assert.equal(line.passed, undefined, 'nothing passes on its own: the step is to be done again');
+      assert.equal(s.progress.current, 'create-balu');
+      await s.close();
+    } finally {
+      t.done();
+    }
+  });
+
+  it('without a copy of the world from when the step began (progress from an older iamlab), the world is kept, and it says so', async () => {
+    const t = tempHome();
+    try {
+      await learner(t.home, 3);
+      rmSync(join(new ProgressStore(t.home).labDir(LAB), 'snapshots'), { recursive: true, force: true });
       const before = progress(t.home);
       assert.equal(before.current, 'balu-account-page');
       assert.equal(before.steps['create-balu']!.attempts, 1);
@@ -50,7 +89,7 @@ describe('iamlab reset --step (in process)', () => {
           'Lab switch-role-admin is back at step 2 of 6: Create the user balu, with a console password and no permissions (create-balu).',
           'Cleared the progress of: create-balu, balu-sts-policy, balu-account-page.',
           'Earlier steps stay as they were: create-temp-user-role (skipped).',
-          'The simulated account was kept as it is: what you created or changed is still there.',
+          'The simulated account was kept as it is (iamlab has no copy of it from when this step began): what you created or changed is still there.',
           '(`iamlab reset switch-role-admin` without --step starts the whole lab over: a fresh world and no progress.)',
           'Already true in the kept world, so these pass again at their next check: create-balu, balu-sts-policy. To do them from scratch, undo that work in the shell first (or reset the whole lab).',
           '',
@@ -87,11 +126,33 @@ describe('iamlab reset --step (in process)', () => {
       const r = await reset(t.home, 'note-user-arn', { yes: true, lab: 'zero-permission-user' });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^Lab zero-permission-user is back at step 2 of 7: .* \(note-user-arn\)\.\nCleared the progress of: note-user-arn, role-trusts-user, switch-role-link\.\n/);
-      assert.match(r.stdout, /Already true in the kept world, so these pass again at their next check: role-trusts-user\./);
+      assert.match(r.stdout, /The simulated account and the shell are back as they were when this step began/);
       const p = progress(t.home, 'zero-permission-user');
       assert.equal(p.current, 'note-user-arn');
       assert.equal(p.steps['note-user-arn']!.answer, undefined);
       assert.ok(p.steps['create-sts-user']!.skipped);
+    } finally {
+      t.done();
+    }
+  });
+
+  it('a step whose clock moves on (+10m) moves it once when done again, from where it began', async () => {
+    const t = tempHome();
+    try {
+      const lab = 'cross-account-cli';
+      const s = await openLab(lab, { home: t.home, labsDir: LABS_DIR, realTime: false });
+      while (s.progress.current !== 'revoke-sessions') await s.skip();
+      const began = s.world.clock.now().getTime();
+      await s.skip();
+      await s.close();
+      const r = await reset(t.home, 'revoke-sessions', { yes: true, lab });
+      assert.equal(r.code, 0, r.stderr);
+      const again = await openLab(lab, { home: t.home, labsDir: LABS_DIR, realTime: false });
+      assert.equal(again.progress.current, 'revoke-sessions');
+      // the same moment as the first time (give or take the milliseconds calls take), not ten minutes on
+      const drift = again.world.clock.now().getTime() - began;
+      assert.ok(drift >= 0 && drift < 1000, `${drift} ms`);
+      await again.close();
     } finally {
       t.done();
     }
@@ -153,7 +214,7 @@ describe('iamlab reset --step (in process)', () => {
       assert.deepEqual(progress(t.home), before);
       assert.equal(
         questions[0],
-        'Go back to step 1 of lab switch-role-admin (create-temp-user-role)? This clears the progress of step create-temp-user-role and the 5 later steps (passes, skips, attempts, hints, answers); the simulated account is kept as it is. [y/N] ',
+        'Go back to step 1 of lab switch-role-admin (create-temp-user-role)? This clears the progress of step create-temp-user-role and the 5 later steps (passes, skips, attempts, hints, answers); the simulated account and the shell go back to how they were when that step began. [y/N] ',
       );
       r = await reset(t.home, 'create-temp-user-role', { confirm: async () => true });
       assert.equal(r.code, 0, r.stderr);
@@ -168,7 +229,7 @@ describe('iamlab reset --step (in process)', () => {
 describe('iamlab reset --step (built CLI)', () => {
   before(() => ensureBuilt());
 
-  it('without --yes off a terminal it refuses; with --yes it goes back, and check still sees the kept world', async () => {
+  it('without --yes off a terminal it refuses; with --yes it goes back, and check sees the world of that step\'s start', async () => {
     const t = tempHome();
     try {
       await learner(t.home, 3);
@@ -180,10 +241,10 @@ describe('iamlab reset --step (built CLI)', () => {
       const yes = iamlabCli(['reset', LAB, '--step', 'create-balu', '--yes'], t.home);
       assert.equal(yes.code, 0, yes.stderr);
       assert.match(yes.stdout, /^Lab switch-role-admin is back at step 2 of 6: .*\nCleared the progress of: create-balu, balu-sts-policy, balu-account-page\.\n/);
-      assert.match(yes.stdout, /The simulated account was kept as it is/);
+      assert.match(yes.stdout, /The simulated account and the shell are back as they were when this step began/);
       assert.equal(progress(t.home).current, 'create-balu');
       const check = JSON.parse(iamlabCli(['check', LAB, '--json'], t.home).stdout) as { steps: Array<{ id: string; passed: boolean }> };
-      assert.deepEqual(check.steps.map((x) => x.passed), [true, true, true, false, false, false]);
+      assert.deepEqual(check.steps.map((x) => x.passed), [true, false, false, false, false, false]);
 
       const bad = iamlabCli(['reset', LAB, '--step', 'nope', '--yes'], t.home);
       assert.equal(bad.code, 2);
