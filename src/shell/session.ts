@@ -227,11 +227,11 @@ export class ShellSession {
   > {
     const env = this.state.env;
     try {
+      const { name } = effectiveProfile(env);
+      if (name !== 'default' && !profileExists(this.state, name)) return undefined;
       const e = envCredentials(env);
       if (e) return { credentials: e, source: 'env' };
-      const { name } = effectiveProfile(env);
       const source = `profile:${name}`;
-      if (name !== 'default' && !profileExists(this.state, name)) return undefined;
       const roleArn = profileValue(this.state, name, 'role_arn');
       if (roleArn) {
         const now = this.now().getTime();

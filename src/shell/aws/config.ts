@@ -84,12 +84,14 @@ export function noCredentials(): CliError {
 
 /** The credentials the next call uses, or throws the CLI's error; undefined only for --no-sign-request. */
 export async function resolveCredentials(host: ConfigHost, explicitProfile: string | undefined, region: string | undefined): Promise<Resolved> {
+  // A named profile must exist even when environment keys would be used (botocore reads the
+  // profile's config first: AWS_PROFILE=typo aws … fails although AWS_ACCESS_KEY_ID is set).
+  const { name } = effectiveProfile(host.env, explicitProfile);
+  if (name !== 'default' && !profileExists(host.state, name)) throw generalError(`The config profile (${name}) could not be found`);
   if (explicitProfile === undefined) {
     const env = envCredentials(host.env);
     if (env) return { credentials: env, method: 'env' };
   }
-  const { name } = effectiveProfile(host.env, explicitProfile);
-  if (name !== 'default' && !profileExists(host.state, name)) throw generalError(`The config profile (${name}) could not be found`);
   const r = await profileCredentials(host, name, [], region);
   if (!r) throw noCredentials();
   return r;
