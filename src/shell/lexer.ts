@@ -50,6 +50,8 @@ export class Incomplete extends Error {}
 export class SyntaxError extends Error {}
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** bash's reserved words that start or continue a compound command. */
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'select', 'function', '{', '}', '[[', ']]']);
 const METACHARS = new Set([' ', '\t', '\n', ';', '&', '|', '<', '>', '(', ')']);
 
 export function parseScript(src: string): AndOr[] {
@@ -165,6 +167,12 @@ class Parser {
       cmd.words.push(w);
     }
     cmd.text = this.s.slice(start, this.i).trim();
+    const first = cmd.words[0];
+    if (first && cmd.assigns.length === 0 && first.parts.length === 1 && first.parts[0]!.k === 'lit' && !first.parts[0]!.q && RESERVED.has(first.raw)) {
+      throw new SyntaxError(
+        `\`${first.raw}\` starts a compound command (if, for, while, until, case, select, function, { … }); this shell runs simple commands joined by |, &&, || and ; — type the commands one at a time`,
+      );
+    }
     if (cmd.words.length === 0 && cmd.assigns.length === 0 && cmd.redirects.length === 0) {
       throw new SyntaxError(`syntax error near unexpected token \`${this.eof() ? 'newline' : this.peekOp()}'`);
     }

@@ -7,6 +7,7 @@ import type { Explanation } from '../policy/types.js';
 import { runAws, type AwsHost } from './aws/cli.js';
 import { effectiveProfile, envCredentials, profileExists, profileValue, resolveCredentials } from './aws/config.js';
 import { CliError } from './aws/errors.js';
+import { CLI_COMMANDS } from '../model/index.js';
 import { BUILTINS, type BuiltinContext } from './builtins.js';
 import { complete as completeLine } from './complete.js';
 import { runConsole } from './console.js';
@@ -567,7 +568,8 @@ export class ShellSession {
       return `iamlab: '${name}' is the prompt of the tutorial you copied from; leave it out and type: ${args.join(' ')}\n`;
     }
     if (name === 'sudo') return `iamlab: no sudo here (and none is needed): type the command without it.\n`;
-    if (/^aws\S/.test(name) && !name.startsWith('aws-')) return `iamlab: ${name}: command not found. Did you mean: aws ${name.slice(3)}?\n`;
+    // awssts → aws sts (a lost space); awss is closer to aws itself
+    if (/^aws\S/.test(name) && CLI_COMMANDS.includes(name.slice(3))) return `iamlab: ${name}: command not found. Did you mean: aws ${name.slice(3)}?\n`;
     const close = getCloseMatches(name, this.commandNames(), 3, 0.6);
     return `iamlab: ${name}: command not found${close.length ? `. Did you mean: ${close.join(', ')}?` : ''}\nType 'help' for the commands of this shell.\n`;
   }
