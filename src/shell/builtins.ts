@@ -1,10 +1,12 @@
-// The shell's own commands: environment (export, unset, env, echo, printf), files in the
-// workspace (ls, cat, rm, touch, mkdir, edit), explain, help, history, mfa-code, jq, grep,
-// and a few conveniences.
+// The shell's own commands: environment (export, unset, env, echo, printf, read, eval), files
+// in the workspace (ls, cat, tee, rm, touch, mkdir, edit), explain, help, history, mfa-code,
+// jq, grep, and a few conveniences.
 
 import { spawnSync } from 'node:child_process';
 import { renderExplanation } from '../policy/index.js';
+import { runGrep } from './grep.js';
 import { runJq } from './jq.js';
+import { printf } from './printf.js';
 import type { ShellSession } from './session.js';
 import type { CommandOutput } from './types.js';
 
@@ -15,6 +17,8 @@ export interface BuiltinContext {
   stdin?: string;
   /** stdout goes into a pipe */
   piped: boolean;
+  /** stdin comes from the previous command of a pipeline (bash runs this command in a subshell) */
+  stdinFromPipe?: boolean;
   interactiveEditor: boolean;
 }
 
@@ -43,21 +47,6 @@ function echoEscapes(s: string): string {
     if (c.startsWith('0')) return String.fromCharCode(parseInt(c.slice(1) || '0', 8));
     return map[c] ?? c;
   });
-}
-
-function printf(args: string[]): string {
-  const [fmt, ...rest] = args;
-  if (fmt === undefined) return '';
-  let out = '';
-  let i = 0;
-  do {
-    out += echoEscapes(fmt).replace(/%([sdi%])/g, (_m, c: string) => {
-      if (c === '%') return '%';
-      const v = rest[i++] ?? '';
-      return c === 's' ? v : String(parseInt(v, 10) || 0);
-    });
-  } while (i < rest.length && /%[sdi]/.test(fmt));
-  return out;
 }
 
 function fmtDate(d: Date): string {
@@ -168,9 +157,122 @@ export const BUILTINS: Record<string, Builtin> = {
     },
   },
   printf: {
-    help: 'printf FORMAT [ARG…] — formatted output (%s, %d, \\n)',
-    async run(args) {
-      return ok(printf(args));
+    help: 'printf [-v NAME] FORMAT [ARG…] — formatted output as in bash (%s, %d, %5.2f, %q, \\n …)',
+    async run(args, { session }) {
+      let rest = args;
+      let target: string | undefined;
+      if (rest[0] === '-v') {
+        target = rest[1];
+        if (target === undefined) return fail('iamlab: printf: -v: option requires an argument\nprintf: usage: printf [-v var] format [arguments]\n', 2);
+        if (!session.isName(target)) return fail(`iamlab: printf: \`${target}': not a valid identifier\n`, 2);
+        rest = rest.slice(2);
+      }
+      if (rest[0] === '--') rest = rest.slice(1);
+      const [format, ...values] = rest;
+      if (format === undefined) return fail('printf: usage: printf [-v var] format [arguments]\n', 2);
+      const r = printf(format, values);
+      if (target !== undefined) {
+        session.setVar(target, r.out);
+        return { stdout: '', stderr: r.err, exitCode: r.code };
+      }
+      return { stdout: r.out, stderr: r.err, exitCode: r.code };
+    },
+  },
+  read: {
+    help: 'read [-r] [-p PROMPT] NAME … — one line of input into variables (read A B <<< "$(aws … --output text)")',
+    async run(args, { session, stdin, stdinFromPipe }) {
+      let raw = false;
+      let promptText: string | undefined;
+      let secret = false;
+      const names: string[] = [];
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i]!;
+        if (names.length === 0 && /^-[rsp]+$/.test(a)) {
+          if (a.includes('r')) raw = true;
+          if (a.includes('s')) secret = true;
+          if (a.includes('p')) {
+            promptText = args[++i];
+            if (promptText === undefined) return fail('iamlab: read: -p: option requires an argument\nread: usage: read [-r] [-p prompt] [name ...]\n', 2);
+          }
+          continue;
+        }
+        if (names.length === 0 && /^-./.test(a) && a !== '--') return fail(`iamlab: read: ${a}: invalid option\nread: usage: read [-r] [-p prompt] [name ...]\n`, 2);
+        if (a === '--' && names.length === 0) continue;
+        if (!session.isName(a)) return fail(`iamlab: read: \`${a}': not a valid identifier\n`, 1);
+        names.push(a);
+      }
+      let text = stdin;
+      if (text === undefined) {
+        const answer = await session.ask(promptText ?? '', secret);
+        text = answer === undefined ? '' : `${answer}\n`;
+      }
+      // one logical line: without -r a backslash-newline joins lines and \x is x
+      let line = '';
+      let complete = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i]!;
+        if (!raw && c === '\\' && i + 1 < text.length) {
+          i++;
+          if (text[i] !== '\n') line += text[i];
+          continue;
+        }
+        if (c === '\n') {
+          complete = true;
+          break;
+        }
+        line += c;
+      }
+      const values: Array<[string, string]> = [];
+      if (names.length === 0) values.push(['REPLY', line]);
+      else {
+        let restLine = line.replace(/^[ \t\n]+/, '');
+        names.forEach((n, i) => {
+          if (i === names.length - 1) {
+            values.push([n, restLine.replace(/[ \t\n]+$/, '')]);
+            return;
+          }
+          const m = /^([^ \t\n]*)[ \t\n]*/.exec(restLine)!;
+          values.push([n, m[1]!]);
+          restLine = restLine.slice(m[0].length);
+        });
+      }
+      if (stdinFromPipe) {
+        // bash runs each part of a pipeline in a subshell: the variables vanish with it
+        return {
+          stdout: '',
+          stderr: `iamlab: note: \`… | read ${names.join(' ') || 'REPLY'}\` sets nothing, as in bash (the read runs in a subshell); use: read ${names.join(' ') || 'REPLY'} <<< "$(…)"\n`,
+          exitCode: complete ? 0 : 1,
+        };
+      }
+      for (const [n, v] of values) session.setVar(n, v);
+      return { stdout: '', stderr: '', exitCode: complete ? 0 : 1 };
+    },
+  },
+  eval: {
+    help: 'eval ARG … — run the arguments, joined by spaces, as a command line',
+    async run(args, { session }) {
+      const text = args.join(' ');
+      if (text.trim() === '') return ok();
+      const r = await session.evaluate(text);
+      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.code };
+    },
+  },
+  tee: {
+    help: 'tee [-a] FILE … — copy stdin to workspace files and to stdout',
+    async run(args, { session, stdin }) {
+      const append = args.some((a) => /^-\w*a/.test(a));
+      const bad = args.find((a) => /^-./.test(a) && !/^-[ai]+$/.test(a));
+      if (bad) return fail(`tee: invalid option -- '${bad.replace(/^-+[ai]*/, '')[0] ?? bad}'\nTry 'tee --help' for more information.\n`);
+      const data = stdin ?? '';
+      let err = '';
+      for (const f of args.filter((a) => !/^-./.test(a))) {
+        try {
+          if (f !== '/dev/null') session.workspace.write(f, data, append);
+        } catch (e) {
+          err += `tee: ${(e as Error).message}\n`;
+        }
+      }
+      return { stdout: data, stderr: err, exitCode: err ? 1 : 0 };
     },
   },
   clear: {
@@ -329,32 +431,18 @@ export const BUILTINS: Record<string, Builtin> = {
   },
   jq: {
     help: 'jq [-r] FILTER — pick values out of JSON on stdin (paths like .Credentials.AccessKeyId)',
-    async run(args, { stdin }) {
-      if (stdin === undefined) return fail('jq: no input: pipe JSON into it, e.g. echo "$creds" | jq -r .AccessKeyId\n', 2);
-      const r = runJq(args, stdin);
+    async run(args, { stdin, session }) {
+      const names = args.filter((a) => !/^-/.test(a));
+      if (stdin === undefined && names.length < 2) return fail('jq: no input: pipe JSON into it, e.g. echo "$creds" | jq -r .AccessKeyId\n', 2);
+      const r = runJq(args, stdin, (f) => session.workspace.read(f).toString('utf8'));
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.code };
     },
   },
   grep: {
-    help: 'grep [-i] [-v] PATTERN — filter lines of stdin',
+    help: 'grep [-i] [-v] [-o] [-c] [-q] [-n] [-w] [-E|-F] PATTERN [FILE…] — lines of stdin or files that match',
     async run(args, { stdin, session }) {
-      const flags = args.filter((a) => /^-[ivcE]+$/.test(a)).join('');
-      const rest = args.filter((a) => !/^-[ivcE]+$/.test(a));
-      const [pat, ...files] = rest;
-      if (pat === undefined) return fail('usage: grep [-i] [-v] PATTERN [FILE]\n', 2);
-      let text = stdin ?? '';
-      if (files.length) text = files.map((f) => session.workspace.read(f).toString('utf8')).join('');
-      let re: RegExp;
-      try {
-        re = new RegExp(pat, flags.includes('i') ? 'i' : '');
-      } catch {
-        return fail(`grep: invalid pattern: ${pat}\n`, 2);
-      }
-      const lines = text.split('\n');
-      if (lines[lines.length - 1] === '') lines.pop();
-      const hits = lines.filter((l) => re.test(l) !== flags.includes('v'));
-      if (flags.includes('c')) return { stdout: `${hits.length}\n`, stderr: '', exitCode: hits.length ? 0 : 1 };
-      return { stdout: hits.map((l) => `${l}\n`).join(''), stderr: '', exitCode: hits.length ? 0 : 1 };
+      const r = runGrep(args, stdin, (f) => session.workspace.read(f).toString('utf8'));
+      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.code };
     },
   },
   head: {

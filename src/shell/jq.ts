@@ -1,5 +1,6 @@
 // A small jq for the tutorials' `echo "$creds" | jq -r .AccessKeyId` pattern: paths (.a.b,
-// .["a"], .[0], .[], .a[]), pipes, `keys`, `length`, and the -r / -c / -j options.
+// .["a"], .[0], .[], .a[]), pipes, commas (.a, .b), `keys`, `length`, `type`, the -r / -c / -j
+// options, and input from stdin or from files named after the filter.
 
 export interface JqResult {
   stdout: string;
@@ -9,8 +10,36 @@ export interface JqResult {
 
 type Step = { k: 'field'; name: string; opt: boolean } | { k: 'index'; i: number } | { k: 'iter' } | { k: 'fn'; name: 'keys' | 'length' | 'type' };
 
-function parseFilter(f: string): Step[][] {
-  return f.split('|').map((part) => parsePath(part.trim()));
+/** Splits at `sep` where it is outside quotes and brackets. */
+function splitTop(f: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < f.length; i++) {
+    const c = f[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < f.length && f[j] !== '"') j += f[j] === '\\' ? 2 : 1;
+      cur += f.slice(i, j + 1);
+      i = j;
+      continue;
+    }
+    if (c === '[' || c === '(') depth++;
+    else if (c === ']' || c === ')') depth--;
+    if (c === sep && depth === 0) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** A filter: stages joined by |, each stage a list of paths joined by , (jq: comma binds tighter). */
+function parseFilter(f: string): Step[][][] {
+  return splitTop(f, '|').map((stage) => splitTop(stage, ',').map((alt) => parsePath(alt.trim())));
 }
 
 function parsePath(p: string): Step[] {
@@ -116,11 +145,12 @@ function parseInputs(text: string): unknown[] {
   return out;
 }
 
-export function runJq(args: string[], stdin: string): JqResult {
+export function runJq(args: string[], stdin: string | undefined, readFile?: (path: string) => string): JqResult {
   let raw = false;
   let compact = false;
   let join = false;
   let filter: string | undefined;
+  const files: string[] = [];
   for (const a of args) {
     if (a === '-r' || a === '--raw-output') raw = true;
     else if (a === '-c' || a === '--compact-output') compact = true;
@@ -133,13 +163,25 @@ export function runJq(args: string[], stdin: string): JqResult {
       compact ||= a.includes('c');
       join ||= a.includes('j');
     } else if (filter === undefined) filter = a;
-    else return { stdout: '', stderr: `jq: reading files is not supported here (${a}); pipe the JSON in instead\n`, code: 2 };
+    else files.push(a);
   }
   filter ??= '.';
+  let text = stdin ?? '';
+  if (files.length) {
+    text = '';
+    for (const f of files) {
+      try {
+        text += `${readFile ? readFile(f) : ''}\n`;
+      } catch (e) {
+        const why = /Is a directory/.test((e as Error).message) ? 'Is a directory' : /No such file/.test((e as Error).message) ? 'No such file or directory' : (e as Error).message;
+        return { stdout: '', stderr: `jq: error: Could not open ${f}: ${why}\n`, code: 2 };
+      }
+    }
+  }
   try {
-    const inputs = parseInputs(stdin);
+    const inputs = parseInputs(text);
     let results = inputs;
-    for (const p of parseFilter(filter)) results = apply(results, p);
+    for (const stage of parseFilter(filter)) results = results.flatMap((v) => stage.flatMap((alt) => apply([v], alt)));
     const lines = results.map((v) => (raw && typeof v === 'string' ? v : JSON.stringify(v, null, compact ? undefined : 2)));
     return { stdout: lines.map((l) => (join ? l : `${l}\n`)).join(''), stderr: '', code: 0 };
   } catch (e) {

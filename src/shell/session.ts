@@ -454,10 +454,12 @@ export class ShellSession {
 
     // Redirections
     let stdin = pipeIn;
+    let stdinFromPipe = pipeIn !== undefined;
     const outputs: Array<{ fd: number; file?: string; append: boolean; dup?: number }> = [];
     try {
       for (const r of cmd.redirects) {
         if (r.heredoc) {
+          stdinFromPipe = false;
           stdin = r.heredoc.quoted ? (r.heredoc.parts[0] as { v: string } | undefined)?.v ?? '' : (await this.expandWord({ parts: r.heredoc.parts, raw: '', start: 0 }, false, res)).join('');
           continue;
         }
@@ -466,6 +468,7 @@ export class ShellSession {
           continue;
         }
         const target = (await this.expandWord(r.target!, false, res)).join('');
+        if (r.op === '<<<' || r.op === '<') stdinFromPipe = false;
         if (r.op === '<<<') stdin = `${target}\n`;
         else if (r.op === '<') stdin = target === '/dev/null' ? '' : this.workspace.read(target).toString('utf8');
         else outputs.push({ fd: r.fd, file: target, append: r.op === '>>' });
@@ -479,50 +482,44 @@ export class ShellSession {
     }
 
     if (words.length === 0) {
-      for (const [n, v] of assigns) {
-        if (n in this.state.env) this.state.env[n] = v;
-        else (this.state.vars ??= {})[n] = v;
-      }
+      for (const [n, v] of assigns) this.setVar(n, v);
       res.code = this.subStatus ?? 0;
     } else {
       const tempEnv = assigns.length ? { ...this.state.env, ...Object.fromEntries(assigns) } : this.state.env;
-      const r = await this.dispatch(words, stdin, tempEnv, piped);
+      const r = await this.dispatch(words, stdin, tempEnv, piped, stdinFromPipe);
       res.stdout += r.stdout;
       res.stderr += r.stderr;
       res.code = r.code;
     }
 
-    // Apply output redirections (in order; 2>&1 sends stderr where stdout goes).
-    let stdoutDest: { file?: string; append: boolean } | 'stdout' = 'stdout';
-    let stderrDest: { file?: string; append: boolean } | 'stdout' | 'stderr' = 'stderr';
+    // Apply output redirections in order, as bash does: n>file points fd n at the file, n>&m
+    // makes fd n a copy of what fd m points at now (so 2>&1 >f and >f 2>&1 differ).
+    type Dest = { to: 'stdout' } | { to: 'stderr' } | { to: 'file'; file: string; append: boolean };
+    const fds: Record<number, Dest> = { 1: { to: 'stdout' }, 2: { to: 'stderr' } };
     for (const o of outputs) {
+      if (o.fd !== 1 && o.fd !== 2) continue;
       if (o.dup !== undefined) {
-        if (o.fd === 2 && o.dup === 1) stderrDest = stdoutDest === 'stdout' ? 'stdout' : stdoutDest;
-        else if (o.fd === 1 && o.dup === 2) stdoutDest = stderrDest === 'stderr' ? 'stdout' : (stderrDest as { file?: string; append: boolean });
+        const src = fds[o.dup];
+        if (src) fds[o.fd] = src;
         continue;
       }
-      const dest = { file: o.file!, append: o.append };
-      if (o.fd === 1) stdoutDest = dest;
-      else if (o.fd === 2) stderrDest = dest;
+      fds[o.fd] = { to: 'file', file: o.file!, append: o.append };
     }
     const result: Out = { stdout: '', stderr: '', code: res.code };
-    const write = (dest: { file?: string; append: boolean }, data: string, first: { done: Set<string> }) => {
-      if (!dest.file || dest.file === '/dev/null') return;
-      const append = dest.append || first.done.has(dest.file);
-      this.workspace.write(dest.file, data, append);
-      first.done.add(dest.file);
+    const written = new Set<string>();
+    const send = (dest: Dest, data: string) => {
+      if (dest.to === 'stdout') result.stdout += data;
+      else if (dest.to === 'stderr') result.stderr += data;
+      else if (dest.file !== '/dev/null') {
+        this.workspace.write(dest.file, data, dest.append || written.has(dest.file));
+        written.add(dest.file);
+      }
     };
-    const done = { done: new Set<string>() };
     try {
-      // files named in redirections are created even when nothing is written (as the shell does)
-      for (const o of outputs) if (o.file && o.file !== '/dev/null' && !o.append && !done.done.has(o.file)) write({ file: o.file, append: false }, '', done);
-      if (stdoutDest === 'stdout') result.stdout = res.stdout;
-      else write(stdoutDest, res.stdout, done);
-      if (stderrDest === 'stderr') result.stderr = res.stderr;
-      else if (stderrDest === 'stdout') {
-        if (stdoutDest === 'stdout') result.stdout += res.stderr;
-        else write(stdoutDest, res.stderr, done);
-      } else write(stderrDest, res.stderr, done);
+      // files named in redirections are created (or emptied) even when nothing is written, as in bash
+      for (const o of outputs) if (o.file && o.file !== '/dev/null' && !written.has(o.file)) send({ to: 'file', file: o.file, append: o.append }, '');
+      send(fds[1]!, res.stdout);
+      send(fds[2]!, res.stderr);
     } catch (e) {
       if (e instanceof WorkspaceError) {
         out.stderr += `iamlab: ${e.message}\n`;
@@ -534,7 +531,7 @@ export class ShellSession {
     return result;
   }
 
-  private async dispatch(words: string[], stdin: string | undefined, env: Record<string, string>, piped: boolean): Promise<Out> {
+  private async dispatch(words: string[], stdin: string | undefined, env: Record<string, string>, piped: boolean, stdinFromPipe = false): Promise<Out> {
     const [name, ...args] = words as [string, ...string[]];
     if (name === 'aws') return this.runAwsCommand(args, env);
     if (name === 'console') return this.wrap(runConsole(args, this, env));
@@ -546,7 +543,7 @@ export class ShellSession {
     }
     const b = BUILTINS[name];
     if (b) {
-      const ctx: BuiltinContext = { session: this, env, piped, ...(stdin !== undefined ? { stdin } : {}), interactiveEditor: this.opts.interactiveEditor === true };
+      const ctx: BuiltinContext = { session: this, env, piped, stdinFromPipe, ...(stdin !== undefined ? { stdin } : {}), interactiveEditor: this.opts.interactiveEditor === true };
       return this.wrap(b.run(args, ctx));
     }
     return { stdout: '', stderr: this.notFound(name, args), code: 127 };
@@ -609,6 +606,31 @@ export class ShellSession {
       if (e instanceof CliError) return undefined;
       throw e;
     }
+  }
+
+  /** NAME=value as bash assigns it: an exported variable stays exported, others are shell variables. */
+  setVar(name: string, value: string): void {
+    if (name in this.state.env) this.state.env[name] = value;
+    else (this.state.vars ??= {})[name] = value;
+  }
+
+  /** Asks the person at the terminal (read -p, prompts); undefined when nobody can answer. */
+  async ask(question: string, secret = false): Promise<string | undefined> {
+    return this.promptFn ? this.promptFn(question, { secret }) : undefined;
+  }
+
+  /** Runs text as part of the current command (eval): same variables, no history entry. */
+  async evaluate(text: string): Promise<{ stdout: string; stderr: string; code: number }> {
+    const sub: Out = { stdout: '', stderr: '', code: 0 };
+    let script: AndOr[];
+    try {
+      script = parseScript(text);
+    } catch (e) {
+      if (!(e instanceof ShellSyntaxError) && !(e instanceof Incomplete)) throw e;
+      return { stdout: '', stderr: `iamlab: eval: ${e instanceof Incomplete ? `unexpected end of input: ${e.message}` : e.message}\n`, code: 2 };
+    }
+    await this.execScript(script, sub);
+    return sub;
   }
 
   get lastExitStatus(): number {
