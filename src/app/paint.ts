@@ -8,7 +8,8 @@ import type { Row, Style } from './text.js';
 
 /** The whole catalog frame (header, body, key bar) as rows, or undefined when the first frame is not the catalog. */
 export function catalogFrame(s: AppState): Row[] | undefined {
-  if (s.screen !== 'catalog' || s.overlay || s.busy || s.catalog.entries === null) return undefined;
+  // (without the catalog cache, the very first start, the frame says the labs are loading)
+  if (s.screen !== 'catalog' || s.overlay || s.busy) return undefined;
   const L = layoutOf(s);
   const w = s.size.columns - 1;
   return [headerRow(s, w), ...catalogScreenRows(s, L.frame - L.header - L.keybar), keyBar(s, w)];

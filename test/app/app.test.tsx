@@ -317,6 +317,17 @@ describe('the app, driven by keys', () => {
       assert.match(painted.join('\n'), /6 steps · not started/);
       r.unmount();
     }
+    // the very first start has no catalog cache: the frame says the labs are loading, as Ink's first one does
+    {
+      const init = initialState({ columns: 80, rows: 24 });
+      let written = '';
+      assert.equal(prePaint(init, { write: (x: string) => ((written += x), true) }), true);
+      assert.match(stripVTControlCharacters(written), /Loading the labs…/);
+      const r = render(<App init={init} runner={new Runner(new AppController({ home: newHome() }))} toastMs={0} />);
+      const first = stripVTControlCharacters(r.frames[0] ?? '').split('\n').map((l) => l.trimEnd());
+      r.unmount();
+      assert.deepEqual(stripVTControlCharacters(written).split('\n').slice(0, 23).map((l) => l.trimEnd()), first.slice(0, 23));
+    }
     // a lab opening straight away (`iamlab start <lab>`) is not the catalog: nothing is written
     assert.equal(prePaint(initialState({ columns: 80, rows: 24, entries: entries!, lab: 'switch-role-admin' }), { write: () => assert.fail('wrote') }), false);
   });
