@@ -7,6 +7,8 @@ import { instanceArn, accountPageArn } from './arn.js';
 import type { InstanceState } from './model.js';
 
 const STATE_CODES: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 };
+/** The state a start, stop or terminate reports while it happens. */
+const TRANSITION: Record<string, string> = { running: 'pending', stopped: 'stopping', terminated: 'shutting-down' };
 const REGIONS = [
   'ap-south-1', 'eu-north-1', 'eu-west-3', 'eu-west-2', 'eu-west-1', 'ap-northeast-3', 'ap-northeast-2', 'ap-northeast-1',
   'ca-central-1', 'sa-east-1', 'ap-southeast-1', 'ap-southeast-2', 'eu-central-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
@@ -104,8 +106,12 @@ function stateChange(action: 'StartInstances' | 'StopInstances' | 'TerminateInst
       return {
         [key]: inst.map((i) => {
           const prev = { Code: STATE_CODES[i.state] ?? 16, Name: i.state };
-          if (i.state !== 'terminated') i.state = to;
-          return { InstanceId: i.instanceId, CurrentState: { Code: STATE_CODES[i.state] ?? 16, Name: i.state }, PreviousState: prev };
+          // AWS answers with the state the instance is moving through (pending, stopping,
+          // shutting-down); the simulation arrives at once, so the next describe shows the end state
+          const moving = i.state !== to && i.state !== 'terminated';
+          if (moving) i.state = to;
+          const now = moving ? TRANSITION[to]! : i.state;
+          return { InstanceId: i.instanceId, CurrentState: { Code: STATE_CODES[now] ?? 16, Name: now }, PreviousState: prev };
         }),
       };
     },

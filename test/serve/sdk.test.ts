@@ -34,7 +34,7 @@ import {
   DeleteBucketCommand,
   ListObjectsCommand,
 } from '@aws-sdk/client-s3';
-import { EC2Client, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { EC2Client, DescribeInstancesCommand, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { startFixture, clientConfig, trustFor, ACCOUNT, type Fixture } from './fixture.js';
 import { NodeSha256 } from '../../src/serve/sigv4.js';
 import type { Credentials } from '../../src/backend/types.js';
@@ -460,4 +460,23 @@ test('query services over GET: a presigned STS GetCallerIdentity URL (the EKS/Va
   const tampered = await fetch(`${f.url}/?${qs.replace('GetCallerIdentity', 'GetSessionToken')}`);
   assert.equal(tampered.status, 403);
   assert.match(await tampered.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+});
+
+test('StopInstances / StartInstances: state changes parse and stick; a user without policies gets UnauthorizedOperation', async () => {
+  const id = 'i-0123456789abcdef0';
+  const stop = await ec2(f.root).send(new StopInstancesCommand({ InstanceIds: [id] }));
+  assert.deepEqual(
+    stop.StoppingInstances!.map((x) => [x.InstanceId, x.PreviousState!.Name, x.CurrentState!.Name]),
+    [[id, 'running', 'stopping']],
+  );
+  const stopped = await ec2(f.root).send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['stopped'] }] }));
+  assert.equal(stopped.Reservations![0]!.Instances![0]!.InstanceId, id);
+  const e = await fails(ec2(f.alice).send(new StartInstancesCommand({ InstanceIds: [id] })));
+  assert.equal(e.name, 'UnauthorizedOperation');
+  assert.equal(e.$metadata.httpStatusCode, 403);
+  const start = await ec2(f.root).send(new StartInstancesCommand({ InstanceIds: [id] }));
+  assert.deepEqual(start.StartingInstances!.map((x) => [x.PreviousState!.Name, x.CurrentState!.Name, x.CurrentState!.Code]), [['stopped', 'pending', 0]]);
+  // starting a running instance changes nothing, and says so
+  const again = await ec2(f.root).send(new StartInstancesCommand({ InstanceIds: [id] }));
+  assert.deepEqual(again.StartingInstances!.map((x) => [x.PreviousState!.Name, x.CurrentState!.Name]), [['running', 'running']]);
 });
