@@ -160,7 +160,7 @@ function printCheck(opts: { lab: string; json?: boolean }, results: StepCheck[],
   return allPass ? 0 : 1;
 }
 
-export async function resetCommand(opts: {
+export interface ResetOptions {
   lab: string;
   yes?: boolean;
   /** Go back to this step instead of starting over (`--step`): see resetStepCommand. */
@@ -171,7 +171,9 @@ export async function resetCommand(opts: {
   out?: Out;
   err?: Out;
   confirm?: (question: string) => Promise<boolean>;
-}): Promise<number> {
+}
+
+export async function resetCommand(opts: ResetOptions): Promise<number> {
   if (opts.step !== undefined) return resetStepCommand({ ...opts, step: opts.step });
   try {
     await loadLabCached(opts.lab, { labsDir: defaultLabsDir() });
@@ -222,16 +224,7 @@ async function askYesNo(question: string): Promise<boolean> {
  * (plain `iamlab reset <lab>` is the one that rebuilds it). Asks first on a terminal; --yes skips
  * the question, and without a terminal --yes is required. Exit 0 done, 1 declined, 2 a problem.
  */
-export async function resetStepCommand(opts: {
-  lab: string;
-  step: string;
-  yes?: boolean;
-  home?: string | undefined;
-  labsDir?: string | undefined;
-  out?: Out;
-  err?: Out;
-  confirm?: (question: string) => Promise<boolean>;
-}): Promise<number> {
+export async function resetStepCommand(opts: ResetOptions & { step: string }): Promise<number> {
   const out = opts.out ?? process.stdout;
   const errOut = opts.err ?? process.stderr;
   const fail = (msg: string) => {

@@ -7,10 +7,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { awsEnv, hasAws } from '../serve/aws-cli.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const hasAws = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
 const SOCKET = `iamlab-e2e-${process.pid}`;
 const homes: string[] = [];
 
@@ -204,8 +204,7 @@ describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux i
     // "another terminal": a clean environment that knows nothing but what the file exports
     const cfg = mkdtempSync(join(tmpdir(), 'iamlab-e2e-aws-'));
     homes.push(cfg);
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: cfg, AWS_CONFIG_FILE: join(cfg, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(cfg, 'none'), AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true' };
-    for (const k of ['PYENV_ROOT', 'PYENV_VERSION']) if (process.env[k]) env[k] = process.env[k]!;
+    const env = awsEnv(cfg);
     const trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}';
     const out = execFileSync(
       'bash',

@@ -4,16 +4,15 @@
 // the CLI, credentials exported). Skipped, visibly, where `aws` is not on PATH.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { World, SimBackend } from '../../src/sim/index.js';
+import { awsEnv, hasAws, runAws } from './aws-cli.js';
 import { startServer, type RunningServer } from '../../src/serve/index.js';
 import type { Credentials } from '../../src/backend/types.js';
 
 const ACCOUNT = '123456789012';
-const hasAws = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
 
 let server: RunningServer;
 let world: World;
@@ -90,28 +89,7 @@ interface Run {
 
 /** Runs `aws …` asynchronously (the endpoint lives in this process) as `who` or with explicit env credentials. */
 function aws(args: string[], as: Credentials): Promise<Run> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: dir,
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_ENDPOINT_URL: server.url,
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: as.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: as.secretAccessKey,
-    AWS_PAGER: '',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...(as.sessionToken ? { AWS_SESSION_TOKEN: as.sessionToken } : {}),
-  };
-  if (process.env.PYENV_ROOT) env.PYENV_ROOT = process.env.PYENV_ROOT;
-  if (process.env.PYENV_VERSION) env.PYENV_VERSION = process.env.PYENV_VERSION;
-  return new Promise((resolve) => {
-    execFile('aws', args, { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runAws(args, awsEnv(dir, { endpoint: server.url, credentials: as }));
 }
 
 function exportsFrom(out: Run): Credentials {

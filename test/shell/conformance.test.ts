@@ -29,7 +29,7 @@
 //  S3  seed 003 console   S4 seed 004 CLI
 process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Credentials } from '../../src/backend/types.js';
 import { startServer, type RunningServer } from '../../src/serve/index.js';
 import { World } from '../../src/sim/index.js';
+import { awsEnv, hasAws, runAws } from '../serve/aws-cli.js';
 import { runAll, seed000, seed002, seed003, seed004, Setup, shell, USAGE_TAIL, world } from './helpers.js';
 
 const A = '123456789012';
@@ -540,7 +541,6 @@ describe('conformance: printf and grep compared with bash and GNU grep', () => {
 
 // ---- the real aws CLI (v1) on the same world, through `iamlab serve` ----
 
-const hasAws = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
 
 // one at a time: a call made by one comparison (RoleLastUsed) must not land between the two runs of another
 describe('conformance: output compared with the real aws CLI on the same world', () => {
@@ -576,28 +576,10 @@ describe('conformance: output compared with the real aws CLI on the same world',
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function realAws(args: string[], as: Credentials): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: dir,
-      AWS_CONFIG_FILE: join(dir, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-      AWS_ENDPOINT_URL: server.url,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: as.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: as.secretAccessKey,
-      AWS_PAGER: '',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      TZ: 'UTC',
-      ...(as.sessionToken ? { AWS_SESSION_TOKEN: as.sessionToken } : {}),
-    };
-    for (const k of ['PYENV_ROOT', 'PYENV_VERSION']) if (process.env[k]) env[k] = process.env[k]!;
-    return new Promise((resolve) => {
-      execFile('aws', args, { env, timeout: 60_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
-      });
-    });
+  function realAws(args: string[], as: Credentials) {
+    return runAws(args, awsEnv(dir, { endpoint: server.url, credentials: as, extra: { TZ: 'UTC' } }));
   }
+
 
   async function ours(line: string, as: Credentials) {
     const sh = shell(new Setup(w));
