@@ -7,7 +7,7 @@
 //    (not debug mode: Ink's own throttle and log-update are in the path). Baseline: the same
 //    with an empty scrollback.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile, type Bench } from './harness.js';
@@ -199,7 +199,10 @@ function keypressWith(driver: string, scrollback: number): number[] {
 }
 
 async function keypress(): Promise<import('./harness.js').BenchResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'iamlab-bench-kp-'));
+  // inside the checkout, like dist/: the packages the bundle leaves external (the AWS SDK's, which
+  // the endpoint's SigV4 check loads) resolve from its node_modules
+  mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'iamlab-bench-kp-'));
   try {
     const driver = await buildDriver(dir);
     const empty = keypressWith(driver, 0);
