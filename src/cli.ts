@@ -16,7 +16,7 @@ Usage
   iamlab reset <lab> [--yes]           a fresh world and progress for a lab
   iamlab reset <lab> --step <step> [--yes]
                                        redo from a step: its progress and the later steps'
-                                       are cleared, the world is kept as it is
+                                       are cleared, the world goes back to that step's start
   iamlab lab test <lab | folder | lab.yaml> [--json]
                                        a lab author's self-test in a throwaway home: fresh
                                        world, solutions, recorded mistakes (exit 0 when all hold)
