@@ -7,6 +7,7 @@ import { renderExplanation } from '../policy/index.js';
 import { runGrep } from './grep.js';
 import { runJq } from './jq.js';
 import { printf } from './printf.js';
+import type { CallRequest } from '../backend/types.js';
 import type { ShellSession } from './session.js';
 import type { CommandOutput } from './types.js';
 
@@ -394,7 +395,18 @@ export const BUILTINS: Record<string, Builtin> = {
             : 'iamlab: nothing to explain yet: run an aws command (or a console action) first.\n',
         );
       }
-      return ok(`${renderExplanation(e)}\n`);
+      // what the explanation does not say: the call failed after the policies allowed it, or the
+      // last call never reached a policy decision (the explanation is then of an earlier call)
+      const { explained, last } = session.lastCalls();
+      const name = (c: { request: CallRequest }) => `${c.request.service} ${c.request.operation}`;
+      const notes: string[] = [];
+      if (last && !last.result.ok && !last.result.explanation) {
+        notes.push(`The last call, ${name(last)}, failed before any policy was evaluated: ${last.result.error.code}: ${last.result.error.message}`);
+        if (explained) notes.push(`What follows explains the call before it, ${name(explained)}.`);
+      } else if (explained && !explained.result.ok && e.decision === 'Allow') {
+        notes.push(`The policies allowed ${name(explained)}, but the call failed for another reason: ${explained.result.error.code}: ${explained.result.error.message}`);
+      }
+      return ok(`${notes.length ? `${notes.join('\n')}\n\n` : ''}${renderExplanation(e)}\n`);
     },
   },
   history: {

@@ -134,6 +134,9 @@ export class ShellSession {
   readonly world: WorldLike | undefined;
   private readonly opts: ShellOptions;
   private explanation: Explanation | undefined;
+  /** The call the explanation is of, and the last call of all (which may have none: a validation error, a bad key). */
+  private explained: { request: CallRequest; result: CallResult } | undefined;
+  private lastCallMade: { request: CallRequest; result: CallResult } | undefined;
   private lastStatus = 0;
   private calls: ShellResult['calls'] = [];
   private readonly registered = new Map<string, { help: string; run: RegisteredCommand }>();
@@ -177,6 +180,11 @@ export class ShellSession {
     return this.explanation;
   }
 
+  /** The call `lastExplanation()` explains, and the last call made (the same one unless that had no policy decision). */
+  lastCalls(): { explained?: { request: CallRequest; result: CallResult }; last?: { request: CallRequest; result: CallResult } } {
+    return { ...(this.explained ? { explained: this.explained } : {}), ...(this.lastCallMade ? { last: this.lastCallMade } : {}) };
+  }
+
   needsMore(text: string): boolean {
     try {
       parseScript(text);
@@ -206,7 +214,11 @@ export class ShellSession {
   async call(req: CallRequest): Promise<CallResult> {
     const result = await this.backend.call(req);
     this.calls.push({ request: req, result });
-    if (result.explanation) this.explanation = result.explanation;
+    this.lastCallMade = { request: req, result };
+    if (result.explanation) {
+      this.explanation = result.explanation;
+      this.explained = this.lastCallMade;
+    }
     return result;
   }
 

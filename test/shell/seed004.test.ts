@@ -51,6 +51,19 @@ describe('seed 004 — cross-account assume-role', () => {
     assert.equal(sh.lastExplanation()?.decision, 'Deny');
   });
 
+  it('explain says when the policies allowed a call that failed anyway, and when the last call never reached them', async () => {
+    const { sh } = await learner();
+    const long = await sh.run(`aws sts assume-role --role-arn ${ROLE} --role-session-name MySessionName --duration-seconds 43200`);
+    assert.equal(long.exitCode, 254);
+    let ex = await sh.run('explain');
+    assert.match(ex.stdout, /^The policies allowed sts AssumeRole, but the call failed for another reason: ValidationError: The requested DurationSeconds exceeds the MaxSessionDuration set for this role\.\n\nALLOWED /);
+    // a key that does not exist: no policy is evaluated at all
+    await runAll(sh, ['export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE']);
+    assert.equal((await sh.run('aws sts get-caller-identity')).exitCode, 254);
+    ex = await sh.run('explain');
+    assert.match(ex.stdout, /^The last call, sts GetCallerIdentity, failed before any policy was evaluated: InvalidClientTokenId: The security token included in the request is invalid\nWhat follows explains the call before it, sts AssumeRole\.\n\nALLOWED /);
+  });
+
   it('console revoke-sessions (as an admin of the role account) denies the exported session', async () => {
     const { s, sh, key } = await learner();
     const creds = JSON.parse((await sh.run(`aws sts assume-role --role-arn ${ROLE} --role-session-name MySessionName --query Credentials`)).stdout);
