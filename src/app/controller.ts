@@ -388,6 +388,24 @@ export class AppController implements AppPort {
     this.exitNotes.push(...(await this.closeLab()));
   }
 
+  /** Back to a step reached before (or the current one's start), to do it again: reset --step inside the app. */
+  async redo(stepId: string): Promise<{ snap: LabSnapshot; prompt: string; note: string }> {
+    const s = this.need();
+    const r = s.redoFrom(stepId);
+    if (!r.ok) throw new Error(`Could not go back: ${r.reason}.`);
+    this.denied = undefined;
+    this.lastCheck = undefined;
+    const i = s.stepIndex(stepId);
+    const note = r.restored
+      ? `Back at step ${i + 1}: the simulated account and the shell are as they were when it began (your workspace files stay).`
+      : s.kind === 'real'
+        ? `Back at step ${i + 1}: its progress and the later steps' are cleared; your AWS account is as you left it.`
+        : `Back at step ${i + 1}: its progress and the later steps' are cleared; the simulated account is as you left it (iamlab has no copy of it from when the step began).`;
+    const snap = await this.snapshot();
+    this.report(snap);
+    return { snap, prompt: promptFor(snap.identity), note };
+  }
+
   // ------------------------------------------------------------------ the endpoint
 
   /**

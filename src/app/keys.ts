@@ -150,6 +150,8 @@ export type Command =
   | { type: 'endpoint-stop' }
   /** The panel of what the last check looked at: each part, its verdict, and what it read. */
   | { type: 'checked' }
+  /** Go back to the step shown, to do it again (asks first). */
+  | { type: 'redo' }
   // dialogs and confirmations
   | { type: 'next-field' }
   | { type: 'prev-field' }
@@ -249,6 +251,7 @@ const LAB_NAV: Table = {
   [T('e')]: { type: 'endpoint' },
   [T('E')]: { type: 'endpoint-stop' },
   [T('v')]: { type: 'checked' },
+  [T('g')]: { type: 'redo' },
   [T('b')]: { type: 'switch-back' },
   [T('l')]: { type: 'catalog' },
   [K('up')]: { type: 'step', dir: -1 },
@@ -390,6 +393,7 @@ export const KEY_HELP: Record<'catalog' | 'lab-shell' | 'lab-nav' | 'complete', 
     { keys: 'b', what: 'switch back' },
     { keys: 's', what: 'solution' },
     { keys: 'k', what: 'skip step' },
+    { keys: 'g', what: 'go back to the step shown, to redo it' },
     { keys: '↑↓', what: 'read other steps' },
     { keys: 'l', what: 'labs' },
     { keys: 'Esc/i', what: 'back to the shell' },

@@ -41,10 +41,12 @@ export interface AppPort {
   /** With --workshop: whether progress reaches the room, now and on every change. */
   roomStatus?(): RoomView | undefined;
   setRoomStatus?(fn: (r: RoomView) => void): void;
+  /** Back to a step (its start, as far as the account allows), to do it again. Rejects with a learner-facing reason. */
+  redo?(stepId: string): Promise<{ snap: LabSnapshot; prompt: string; note: string }>;
 }
 
 /** Intents the learner waits for (a spinner shows while they run): everything that may call AWS. */
-const SLOW: ReadonlySet<Intent['kind']> = new Set(['open-lab', 'run', 'check', 'hint', 'solution', 'skip', 'reset', 'close-lab']);
+const SLOW: ReadonlySet<Intent['kind']> = new Set(['open-lab', 'run', 'check', 'hint', 'solution', 'skip', 'reset', 'redo', 'close-lab']);
 
 export class Runner {
   private chain: Promise<void> = Promise.resolve();
@@ -166,6 +168,12 @@ export class Runner {
             return;
           }
           d({ type: 'endpoint', view: await this.port.endpoint(i.action) });
+          return;
+        }
+        case 'redo': {
+          if (!this.port.redo) return;
+          const r = await this.port.redo(i.stepId);
+          d({ type: 'redone', stepId: i.stepId, ...r });
           return;
         }
         case 'endpoint-sync':

@@ -85,7 +85,7 @@ export interface DialogState {
   error?: string;
 }
 
-export type ConfirmAction = 'solution' | 'skip' | 'reset' | 'quit-running';
+export type ConfirmAction = 'solution' | 'skip' | 'reset' | 'redo' | 'quit-running';
 
 export type Overlay =
   /** scroll: rows scrolled down (the list is longer than a small terminal). */
@@ -105,6 +105,8 @@ export type Intent =
   | { id: number; kind: 'skip'; stepId: string }
   | { id: number; kind: 'reset'; labId: string }
   | { id: number; kind: 'close-lab' }
+  /** Back to a step reached before (or the current one's start), to do it again. */
+  | { id: number; kind: 'redo'; stepId: string }
   /** Start the endpoint (or refresh what to paste: the shell's identity may have changed), or stop it. */
   | { id: number; kind: 'endpoint'; action: 'show' | 'stop' }
   /** Calls came through the endpoint: check the step as after a command and show what they did. */
@@ -224,6 +226,8 @@ export type Action =
   | { type: 'endpoint-activity' }
   | { type: 'endpoint-synced'; activity: EndpointActivity }
   | { type: 'room'; room: RoomView }
+  /** The lab went back to a step: its state now, and what happened to the account. */
+  | { type: 'redone'; stepId: string; snap: LabSnapshot; prompt: string; note: string }
   | { type: 'toast-clear' }
   /** The runner started / finished something the learner waits for. */
   | { type: 'work'; on: boolean }
@@ -334,6 +338,13 @@ export function reducer(s: AppState, a: Action): AppState {
       return endpointChanged(s, a.view);
     case 'room':
       return { ...s, room: a.room };
+    case 'redone': {
+      if (!s.lab) return s;
+      const i = Math.max(0, s.lab.steps.findIndex((x) => x.id === a.stepId));
+      const lab: LabState = { ...s.lab, snap: a.snap, viewing: i, panel: 'step', panelScroll: 0 };
+      const shell = print({ ...s.shell, prompt: a.prompt }, a.note, 'info');
+      return toast({ ...s, screen: 'lab', focus: 'shell', lab, shell }, `Step ${i + 1} again: ${s.lab.steps[i]!.title}`, 'ok');
+    }
     case 'endpoint-activity':
       // one look at a time: calls that arrive meanwhile are in the next one
       if (!s.lab || s.intents.some((i) => i.kind === 'endpoint-sync')) return s;
@@ -758,6 +769,27 @@ function labCommand(s: AppState, cmd: Command): AppState {
       return { ...s, overlay: { kind: 'dialog', dialog: newDialog(cmd.which, s) } };
     case 'switch-back':
       return runConsole(s, 'console switch-back');
+    case 'redo': {
+      const i = lab.viewing;
+      const step = lab.steps[i];
+      if (!step) return s;
+      if (i > lab.snap.current) return toast(s, 'That step has not been reached yet.', 'info');
+      const later = lab.steps.length - i - 1;
+      return {
+        ...s,
+        overlay: {
+          kind: 'confirm',
+          action: 'redo',
+          target: step.id,
+          title: `Go back to step ${i + 1}: ${step.title}?`,
+          text: `Its progress${later ? ` and the ${later} later step${later === 1 ? "'s" : "s'"}` : ''} is cleared (passes, skips, hints, attempts). ${
+            lab.account.kind === 'real'
+              ? 'Your AWS account is kept as it is: undo there what the step should start without.'
+              : 'The simulated account and the shell go back to how they were when the step began; your workspace files stay.'
+          }`,
+        },
+      };
+    }
     case 'endpoint':
       if (lab.account.kind === 'real') return toast(s, 'The endpoint serves the simulated account only: on your AWS account, your own aws CLI already talks to AWS.', 'warn');
       if (lab.endpoint && lab.panel === 'endpoint') return { ...s, lab: { ...lab, panel: 'step', panelScroll: 0 } };
@@ -820,6 +852,8 @@ function confirmCommand(s: AppState, cmd: Command): AppState {
       return want(toast({ ...closed, focus: 'shell' }, 'Skipping…'), { kind: 'skip', stepId: o.target! });
     case 'reset':
       return want(toast(closed, 'Resetting…'), { kind: 'reset', labId: o.target! });
+    case 'redo':
+      return want(toast({ ...closed, focus: 'shell' }, 'Going back…'), { kind: 'redo', stepId: o.target! });
     case 'quit-running':
       return quit(closed);
   }

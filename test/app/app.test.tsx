@@ -266,6 +266,41 @@ describe('the app, driven by keys', () => {
     await app.exited;
   });
 
+  it('g on a step already done goes back to it: asks first, then the step, the account and the shell are as they were when it began', async (t) => {
+    const home = newHome();
+    const app = start(home, { lab: 'switch-role-admin' });
+    t.after(() => app.unmount());
+    await app.waitFor(/Step 1 of 6/);
+    await app.run('export MARK=made-in-step-1');
+    await app.run('aws iam create-role --role-name temp-user --assume-role-policy-document \'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}\' --query Role.RoleName', /"temp-user"/);
+    await app.run('aws iam attach-role-policy --role-name temp-user --policy-arn arn:aws:iam::aws:policy/AdministratorAccess', /Step 2 of 6/);
+    app.write(ESC);
+    await app.waitFor(/LAB KEYS/);
+    app.write('\x1b[A'); // view step 1
+    await app.waitFor(/Step 1 of 6 · Create the role/);
+    app.write('g');
+    let f = await app.waitFor(/Go back to step 1: Create the role temp-user/);
+    assert.ok(shows(f, 'The simulated account and the shell go back to how they were when the step began'), f);
+    app.write('n');
+    await app.waitFor(/^(?![\s\S]*Go back to step)[\s\S]*LAB KEYS/);
+    app.write('g');
+    await app.waitFor(/Go back to step 1/);
+    app.write('y');
+    f = await app.waitFor(/Step 1 again: Create the role/);
+    assert.ok(shows(f, 'Back at step 1: the simulated account and the shell are as they were when it began'), f);
+    assert.match(f, /›▸ 1 Create the role/);
+    // the role made in the step is gone again, and so is the export made during it
+    await app.run('aws iam get-role --role-name temp-user', /NoSuchEntity/);
+    await app.run('echo "[$MARK]"', /^\[\]$/m);
+    // the history (↑) is the learner's, and stays
+    app.write('\x1b[A');
+    await app.waitFor(/\$ echo "\[\$MARK\]"\s*\n[^\n]*$/);
+    app.write(CTRL_C); // clears the recalled line
+    await app.waitFor(/\$\s*\n[^\n]*$/);
+    app.write(CTRL_C); // and on an empty line quits
+    await app.exited;
+  });
+
   it('v shows what the last check looked at: each part with its verdict and what it read', async (t) => {
     const home = newHome();
     const app = start(home, { lab: 'switch-role-admin' });

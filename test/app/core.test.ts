@@ -402,6 +402,26 @@ describe('reducer: the shell pane', () => {
   });
 });
 
+describe('reducer: going back to a step', () => {
+  it('g asks first (a step not reached yet is refused), yes asks the port, and the answer shows the step again', () => {
+    let s = feed(inLab(), { type: 'snapshot', snap: snap(['create-role']) }, key('escape'));
+    assert.equal(s.lab!.viewing, 1);
+    s = feed(s, key('down'), ...typed('g'));
+    assert.equal(s.toast?.text, 'That step has not been reached yet.');
+    s = feed(s, key('up'), key('up'), ...typed('g'));
+    assert.equal(s.overlay?.kind, 'confirm');
+    assert.match((s.overlay as { title: string }).title, /^Go back to step 1: Create role temp-user\?$/);
+    assert.match((s.overlay as { text: string }).text, /and the 2 later steps' is cleared .* The simulated account and the shell go back/);
+    s = feed(s, ...typed('y'));
+    assert.deepEqual(s.intents.at(-1), { id: s.intents.at(-1)!.id, kind: 'redo', stepId: 'create-role' });
+    s = feed(s, { type: 'redone', stepId: 'create-role', snap: snap(), prompt: 'admin@089665204192 $ ', note: 'Back at step 1.' });
+    assert.equal(s.lab!.viewing, 0);
+    assert.equal(s.lab!.snap.current, 0);
+    assert.equal(s.shell.lines.at(-1)!.text, 'Back at step 1.');
+    assert.equal(s.toast?.text, 'Step 1 again: Create role temp-user');
+  });
+});
+
 describe('reducer: what was checked', () => {
   it('v toggles the panel; it lists each part with its verdict, message and evidence, and says when nothing was checked', () => {
     let s = feed(inLab(), key('escape'), ...typed('v'));
