@@ -11,8 +11,9 @@ Usage
                                        the tutor, straight into a lab
   iamlab labs [--json]                 the lab catalog with your progress
   iamlab shell [--lab <lab>]           the aws shell on a lab's simulated account
-  iamlab check <lab> [--json] [--real [--profile P] [--profile2 P2] [--region R]]
-                                       check every step of a lab (exit 0 when all pass)
+  iamlab check <lab> [--json] [--evidence] [--real [--profile P] [--profile2 P2] [--region R]]
+                                       check every step of a lab (exit 0 when all pass);
+                                       --evidence lists each part of each check and what it read
   iamlab reset <lab> [--yes]           a fresh world and progress for a lab
   iamlab reset <lab> --step <step> [--yes]
                                        redo from a step: its progress and the later steps'
@@ -57,6 +58,7 @@ const OPTIONS = {
   host: { type: 'string' },
   'require-signed': { type: 'boolean' },
   'stuck-minutes': { type: 'string' },
+  evidence: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 export class UsageError extends Error {}
@@ -102,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'check': {
         const { checkCommand } = await import('./labs/commands.js');
-        return await checkCommand({ lab: need(rest[0] ?? str(v, 'lab'), 'check <lab>'), json: Boolean(v.json), ...common });
+        return await checkCommand({ lab: need(rest[0] ?? str(v, 'lab'), 'check <lab>'), json: Boolean(v.json), evidence: Boolean(v.evidence), ...common });
       }
       case 'reset': {
         const { resetCommand } = await import('./labs/commands.js');

@@ -10,6 +10,7 @@ import { openLab, LabNotReadyError } from './session.js';
 import type { StepCheck } from '../checks/step.js';
 
 const MARK: Record<string, string> = { pass: '✓ PASS', fail: '✗ FAIL', pending: '… WAIT', error: '! ERROR' };
+const LEAF_MARK: Record<string, string> = { pass: '✓', fail: '✗', pending: '…', error: '!' };
 
 function err(msg: string): void {
   process.stderr.write(`iamlab: ${msg.replace(/\n/g, '\n  ')}\n`);
@@ -68,6 +69,8 @@ export async function labsCommand(opts: { json?: boolean }): Promise<number> {
 export async function checkCommand(opts: {
   lab: string;
   json?: boolean;
+  /** List each part of each step's check, its verdict, and what it read or decided. */
+  evidence?: boolean;
   real?: boolean;
   profile?: string | undefined;
   /** The second account's profile, for two-account labs on a real account (--profile2). */
@@ -139,11 +142,20 @@ export async function checkCommand(opts: {
   return printCheck(opts, results, title, started ? '' : ' (not started yet: checking a fresh world)');
 }
 
-function printCheck(opts: { lab: string; json?: boolean }, results: StepCheck[], title: string, note: string): number {
+/** Each part of a check: what it is, its verdict and message, and what it read or decided (once each). */
+function leavesOf(r: StepCheck): Array<{ id: string; label?: string; status: string; message: string; evidence: Array<{ kind: string; text: string }> }> {
+  return r.leaves.map((l) => {
+    const seen = new Set<string>();
+    const evidence = l.evidence.filter((e) => !seen.has(e.text) && seen.add(e.text)).map((e) => ({ kind: e.kind, text: e.text }));
+    return { id: l.id ?? '', ...(l.label ? { label: l.label } : {}), status: l.status, message: l.message, evidence };
+  });
+}
+
+function printCheck(opts: { lab: string; json?: boolean; evidence?: boolean }, results: StepCheck[], title: string, note: string): number {
   const allPass = results.every((r) => r.passed);
   if (opts.json) {
     process.stdout.write(
-      JSON.stringify({ lab: opts.lab, steps: results.map((r) => ({ id: r.stepId, title: r.title, passed: r.passed, status: r.status, message: r.message })) }, null, 2) + '\n',
+      JSON.stringify({ lab: opts.lab, steps: results.map((r) => ({ id: r.stepId, title: r.title, passed: r.passed, status: r.status, message: r.message, leaves: leavesOf(r) })) }, null, 2) + '\n',
     );
     return allPass ? 0 : 1;
   }
@@ -153,6 +165,12 @@ function printCheck(opts: { lab: string; json?: boolean }, results: StepCheck[],
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(2)}  ${r.stepId.padEnd(idw)}  ${MARK[r.status]!.padEnd(6)}  ${r.title}`);
     if (!r.passed) lines.push(`${pad}${r.message}`);
+    if (opts.evidence) {
+      for (const l of leavesOf(r)) {
+        lines.push(`${pad}${LEAF_MARK[l.status] ?? '?'} ${l.label ?? l.message}`);
+        for (const e of l.evidence) lines.push(`${pad}    ${e.kind}: ${e.text}`);
+      }
+    }
   });
   const n = results.filter((r) => r.passed).length;
   lines.push('', allPass ? `All ${results.length} steps pass.` : `${n} of ${results.length} steps pass.`);

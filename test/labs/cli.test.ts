@@ -55,6 +55,20 @@ describe('iamlab labs / check / reset (built CLI)', () => {
       assert.equal(j.steps[0]!.message, 'There is no user named sts_user yet.');
       // check only reads: no world was written
       assert.equal(existsSync(join(t.home, 'labs', 'zero-permission-user', 'world.json')), false);
+      // each step's parts, with what they read
+      const leaves = (j.steps[0] as unknown as { leaves: Array<{ id: string; status: string; evidence: Array<{ kind: string; text: string }> }> }).leaves;
+      assert.ok(leaves.length >= 1);
+      assert.ok(leaves.every((l) => l.status === 'fail' && l.evidence.length > 0), JSON.stringify(leaves));
+      assert.ok(leaves[0]!.evidence.some((e) => e.kind === 'read' && /users: /.test(e.text)), JSON.stringify(leaves[0]));
+      // --evidence prints them under each step
+      const ev = iamlab(['check', 'zero-permission-user', '--evidence'], t.home);
+      assert.equal(ev.code, 1);
+      const lines = ev.stdout.split('\n');
+      const at = lines.findIndex((l) => /^ 1 {2}create-sts-user +✗ FAIL/.test(l));
+      assert.ok(at >= 0, ev.stdout);
+      assert.match(lines[at + 1]!, /^ +There is no user named sts_user yet\.$/);
+      assert.match(lines[at + 2]!, /^ +✗ \S/);
+      assert.match(lines[at + 3]!, /^ + read: users: /);
     } finally {
       t.done();
     }
