@@ -19,19 +19,21 @@ export function reflow(text: string): string {
     .join('\n\n');
 }
 
-export function leafLines(leaves: CheckResult[], indent = '  '): string[] {
+export function leafLines(leaves: CheckResult[], indent = '  ', evidence = false): string[] {
   let last = '';
-  return leaves.map((l) => {
+  return leaves.flatMap((l) => {
     // A missing prerequisite makes every later leaf say the same thing: say it once.
     const say = l.status !== 'pass' && l.message !== last ? ` — ${l.message}` : '';
     if (l.status !== 'pass') last = l.message;
-    return `${indent}${MARK[l.status]}  ${l.label ?? l.id ?? ''}${say}`;
+    const line = `${indent}${MARK[l.status]}  ${l.label ?? l.id ?? ''}${say}`;
+    // what the leaf read or decided, once each (`lab check --evidence`)
+    return evidence ? [line, ...[...new Set(l.evidence.map((e) => `${e.kind}: ${e.text}`))].map((t) => `${indent}      ${t}`)] : [line];
   });
 }
 
-export function formatStepCheck(c: StepCheck, opts: { why?: boolean } = {}): string {
+export function formatStepCheck(c: StepCheck, opts: { why?: boolean; evidence?: boolean } = {}): string {
   const lines = [`${MARK[c.status]}  ${c.title}`];
-  if (c.leaves.length > 1 || (c.leaves[0] && (c.leaves[0].label || c.leaves[0].id))) lines.push(...leafLines(c.leaves));
+  if (opts.evidence || c.leaves.length > 1 || (c.leaves[0] && (c.leaves[0].label || c.leaves[0].id))) lines.push(...leafLines(c.leaves, '  ', opts.evidence));
   if (!c.passed && !(c.leaves.length > 1 && c.leaves.some((l) => l.message === c.message))) lines.push('', c.message);
   if (c.hint) lines.push(`(\`hint\` has a hint for this)`);
   if (c.passed && opts.why !== false && c.why) lines.push('', `Why it matters: ${reflow(c.why)}`);
@@ -69,7 +71,7 @@ function stepText(s: LabSession): string {
 export function registerLabCommands(s: LabSession): void {
   s.shell.registerCommand(
     'lab',
-    'lab status | lab step | lab check | lab next | lab skip | lab solution | lab goto STEP — the lab you are in',
+    'lab status | lab step | lab check [--evidence] | lab next | lab skip | lab solution | lab goto STEP — the lab you are in',
     async (args: string[]) => {
       const [sub, ...rest] = args;
       switch (sub ?? 'status') {
@@ -79,13 +81,15 @@ export function registerLabCommands(s: LabSession): void {
         case 'show':
           return ok(stepText(s));
         case 'check': {
+          const evidence = rest.some((a) => a === '--evidence' || a === '-v');
+          const stepArg = rest.find((a) => !a.startsWith('-'));
           if (!s.currentStep()) {
             const all = await s.checkAll();
-            return ok(all.map((c) => `${MARK[c.status]}  ${c.title}${c.passed ? '' : ` — ${c.message}`}`).join('\n'));
+            return ok(all.map((c) => (evidence ? formatStepCheck(c, { why: false, evidence }) : `${MARK[c.status]}  ${c.title}${c.passed ? '' : ` — ${c.message}`}`)).join('\n'));
           }
-          const c = await s.checkStep(rest[0]);
-          let text = formatStepCheck(c);
-          if (c.passed && !rest[0]) {
+          const c = await s.checkStep(stepArg);
+          let text = formatStepCheck(c, { evidence });
+          if (c.passed && !stepArg) {
             const r = await s.advance();
             if (r.ok) text += r.step ? `\n\nNext: ${r.step.title}` : '\n\nThat was the last step — well done.';
           }

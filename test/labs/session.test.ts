@@ -224,6 +224,10 @@ describe('lab sessions', () => {
       assert.match(ck.stdout, /✗ FAIL {2}Create sts_user — console access, zero permissions/);
       assert.match(ck.stdout, /There is no user named sts_user yet\./);
       assert.equal(s.progress.steps['create-sts-user']?.attempts, 1);
+      // --evidence: each part, then what it read, indented under it
+      const ev = await s.run('lab check --evidence');
+      assert.equal(ev.exitCode, 1);
+      assert.match(ev.stdout, /^ {2}✗ FAIL {2}\S.*\n {8}read: users: /m);
       const h = await s.run('hint');
       assert.match(h.stdout, /^Hint 1\/2: Console access is a login profile/);
       await s.run('lab skip');
