@@ -27,7 +27,7 @@ export interface ProgressInfo {
 }
 
 export type Recheck =
-  | { status: 'done'; at: Date; results: ReadonlyArray<{ stepId: string; status: 'pass' | 'fail' | 'pending' | 'error'; message?: string }> }
+  | { status: 'done'; at: Date; results: ReadonlyArray<{ stepId: string; status: 'pass' | 'fail' | 'pending' | 'error'; message?: string; evidence?: readonly string[] }> }
   | { status: 'not-run' | 'error'; note: string };
 
 export interface LabReportInput {
@@ -58,6 +58,7 @@ export function buildLabReport({ lab, progress, recheck }: LabReportInput): Repo
       const r = results.get(def.id);
       now = r ? { status: r.status } : { status: 'error', message: 'the re-run gave no result for this step' };
       if (r && r.status !== 'pass' && r.message) now.message = clip(r.message, 2000);
+      if (r?.evidence?.length) now.evidence = [...new Set(r.evidence)].slice(0, 50).map((e) => clip(e, 500));
     }
     const step: ReportStep = {
       id: def.id,

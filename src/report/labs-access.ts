@@ -87,7 +87,11 @@ export async function collectReport(o: CollectOptions): Promise<{ report: Report
     let recheck: Recheck;
     try {
       const results = await s.checkAll();
-      recheck = { status: 'done', at: now(), results: results.map((r) => ({ stepId: r.stepId, status: r.status, message: r.message })) };
+      recheck = {
+        status: 'done',
+        at: now(),
+        results: results.map((r) => ({ stepId: r.stepId, status: r.status, message: r.message, evidence: r.leaves.flatMap((l) => l.evidence.map((e) => `${e.kind}: ${e.text}`)) })),
+      };
     } catch (e) {
       recheck = { status: 'error', note: `the checks could not be re-run: ${(e as Error).message}` };
     }

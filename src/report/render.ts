@@ -97,6 +97,16 @@ function renderMarkdown(r: Report): string {
       );
     });
     L.push('');
+    // what the re-run looked at, step by step: why "Now" says what it says
+    if (lab.steps.some((s) => s.now.evidence?.length)) {
+      L.push('What the checks read:', '');
+      lab.steps.forEach((s, i) => {
+        if (!s.now.evidence?.length) return;
+        L.push(`${i + 1}. ${inline(s.id)}`);
+        for (const e of s.now.evidence) L.push(`   - ${inline(e)}`);
+      });
+      L.push('');
+    }
   }
   L.push('Check this report with `iamlab verify <file>`; the line below carries its signed data.', '');
   L.push(embedLine(r), '');
@@ -193,6 +203,7 @@ function renderJunit(r: Report): string {
       if (c.kind === 'failure') L.push(`      <failure message="${x(c.message)}" type="fail"/>`);
       else if (c.kind === 'error') L.push(`      <error message="${x(c.message)}" type="${x(s.now.status)}"/>`);
       else if (c.kind === 'skipped') L.push(`      <skipped message="${x(c.message)}"/>`);
+      if (s.now.evidence?.length) L.push(`      <system-out>${x(s.now.evidence.join('\n'))}</system-out>`);
       L.push('    </testcase>');
     });
     L.push('  </testsuite>');

@@ -24,6 +24,8 @@ export const CheckNowSchema = z.strictObject({
   status: z.enum(['pass', 'fail', 'pending', 'error', 'not-checked']),
   /** The first failing leaf's message, or why it was not checked. */
   message: z.string().max(2000).optional(),
+  /** What the re-run read or decided ("read: role …: trust Allow …"), one line each (`iamlab check --evidence`). */
+  evidence: z.array(z.string().max(500)).max(50).optional(),
 });
 
 export const ReportStepSchema = z.strictObject({

@@ -170,3 +170,32 @@ test('report: a lab done on the simulated account and on a real one is reported 
   const rows = rout.text.trim().split('\n').slice(1);
   assert.deepEqual(rows.map((r) => r.split(',').slice(0, 4).join(',')), ['Sam,zero-permission-user,' + def.version + ',real', 'Sam,zero-permission-user,' + def.version + ',sim']);
 });
+
+test('report: each re-checked step carries what the check read; md and junit show it; verify accepts it (it is signed)', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'iamlab-report-home-'));
+  const s = await openLab('zero-permission-user', { home, labsDir, now: clock });
+  await s.run('aws iam create-user --user-name sts_user');
+  s.save();
+  const out = capture();
+  const err = capture();
+  assert.equal(await reportCommand({ format: 'json', name: 'Eve', workshopKey: KEY, home, labsDir, now: clock, out, err }), 0, err.text);
+  const { report } = parseReportText(out.text);
+  const first = report.labs[0]!.steps[0]!;
+  assert.ok(first.now.evidence?.some((e) => /^read: .*sts_user/.test(e)), JSON.stringify(first.now));
+  const md = renderReport(report, 'md');
+  assert.match(md, /What the checks read:\n\n1\. create-user\n {3}- read: /);
+  assert.equal(parseReportText(md, 'r.md').report.labs[0]!.steps[0]!.now.evidence?.length, first.now.evidence!.length);
+  const junit = renderReport(report, 'junit');
+  assert.match(junit, /<testcase classname="zero-permission-user" name="create-user"[\s\S]*?<system-out>read: [^<]*sts_user/);
+  const file = join(home, 'eve.json');
+  writeFileSync(file, out.text);
+  const vout = capture();
+  assert.equal(await verifyCommand({ files: [file], workshopKey: KEY, labsDir, out: vout, err: capture() }), 0, vout.text);
+  // changing what a check read breaks the signature
+  const tampered = JSON.parse(out.text);
+  tampered.labs[0].steps[0].now.evidence[0] = 'read: something else';
+  writeFileSync(file, JSON.stringify(tampered));
+  const bad = capture();
+  assert.notEqual(await verifyCommand({ files: [file], workshopKey: KEY, labsDir, out: bad, err: capture() }), 0);
+  assert.match(bad.text, /signature/i);
+});
