@@ -36,7 +36,7 @@ export type AuthResult = { ok: true; actor: Actor } | { ok: false; failure: Auth
  * Resolves credentials to an actor. Order: unknown key → signature (secret) → inactive key →
  * session token missing/mismatched → expired.
  */
-export function authenticate(w: World, _service: ServiceName, creds: Credentials | undefined, signatureVerified: boolean): AuthResult {
+export function authenticate(w: World, _service: ServiceName | 'cloudtrail', creds: Credentials | undefined, signatureVerified: boolean): AuthResult {
   if (!creds || !creds.accessKeyId) return { ok: false, failure: 'missing' };
   const id = creds.accessKeyId;
   const ref = w.keys.get(id);

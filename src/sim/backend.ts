@@ -3,7 +3,7 @@
 import type { Backend, CallRequest, CallResult, ServiceName } from '../backend/types.js';
 import type { World } from './world.js';
 import type { AuditEvent } from './audit.js';
-import type { OpCtx, OpDef } from './ops-common.js';
+import type { OpCtx, OpDef, SimCallRequest, SimServiceName } from './ops-common.js';
 import { authenticate, temporaryLimit } from './actor.js';
 import type { Actor, RequestEnv } from './actor.js';
 import { SimError, Validator, authError, awsError, accessDenied } from './errors.js';
@@ -11,15 +11,17 @@ import { STS_OPS } from './ops-sts.js';
 import { IAM_OPS } from './ops-iam.js';
 import { S3_OPS } from './ops-s3.js';
 import { EC2_OPS, ACCOUNT_OPS } from './ops-ec2.js';
+import { CLOUDTRAIL_OPS } from './ops-cloudtrail.js';
 
-const OPS: Record<ServiceName, Record<string, OpDef>> = { sts: STS_OPS, iam: IAM_OPS, s3: S3_OPS, ec2: EC2_OPS, account: ACCOUNT_OPS };
+const OPS: Record<SimServiceName, Record<string, OpDef>> = { sts: STS_OPS, iam: IAM_OPS, s3: S3_OPS, ec2: EC2_OPS, account: ACCOUNT_OPS, cloudtrail: CLOUDTRAIL_OPS };
 
-const SOURCES: Record<ServiceName, string> = {
+const SOURCES: Record<SimServiceName, string> = {
   sts: 'sts.amazonaws.com',
   iam: 'iam.amazonaws.com',
   s3: 's3.amazonaws.com',
   ec2: 'ec2.amazonaws.com',
   account: 'account.amazonaws.com',
+  cloudtrail: 'cloudtrail.amazonaws.com',
 };
 
 /** Request members never written to the audit log. */
@@ -47,7 +49,8 @@ export class SimBackend implements Backend {
   readonly kind = 'sim' as const;
   constructor(readonly world: World) {}
 
-  call(req: CallRequest): Promise<CallResult> {
+  /** Answers a call (CloudTrail too: SimCallRequest is CallRequest with 'cloudtrail' among the services). */
+  call(req: SimCallRequest): Promise<CallResult> {
     try {
       return Promise.resolve(this.callSync(req));
     } catch (e) {
@@ -56,7 +59,7 @@ export class SimBackend implements Backend {
   }
 
   /** Same as call(), synchronously. */
-  callSync(req: CallRequest): CallResult {
+  callSync(req: SimCallRequest): CallResult {
     const w = this.world;
     const requestId = w.reqRng.uuid();
     const service = req.service;
@@ -88,7 +91,9 @@ export class SimBackend implements Backend {
       if (!def) {
         throw service === 's3' || service === 'account'
           ? awsError('NotImplemented', 501, `iamlab's simulated account does not implement ${service} ${req.operation}.`)
-          : awsError('InvalidAction', 400, `The action ${req.operation} is not valid for this web service.`);
+          : service === 'cloudtrail'
+            ? awsError('UnknownOperationException', 400, `iamlab's simulated account answers CloudTrail LookupEvents only, not ${req.operation}.`)
+            : awsError('InvalidAction', 400, `The action ${req.operation} is not valid for this web service.`);
       }
       const v = new Validator();
       def.validate?.(input, v);

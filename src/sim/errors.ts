@@ -28,7 +28,7 @@ export const accessDenied = (message: string) => awsError('AccessDenied', 403, m
 // ---- authentication (§1.11, §9.3) ----
 export type AuthFailure = 'unknown-key' | 'bad-token' | 'expired' | 'signature' | 'missing';
 
-export function authError(service: ServiceName, kind: AuthFailure): SimError {
+export function authError(service: ServiceName | 'cloudtrail', kind: AuthFailure): SimError {
   if (service === 's3') {
     switch (kind) {
       case 'unknown-key':
@@ -57,7 +57,7 @@ export function authError(service: ServiceName, kind: AuthFailure): SimError {
         return awsError('MissingAuthenticationToken', 401, 'Request is missing Authentication Token');
     }
   }
-  if (service === 'account') {
+  if (service === 'account' || service === 'cloudtrail') {
     switch (kind) {
       case 'unknown-key':
       case 'bad-token':

@@ -15,6 +15,9 @@ export type {
   AccountView,
 } from './world.js';
 export { SimBackend, simOperations, WIRE_ONLY_OPERATIONS } from './backend.js';
+export type { SimCallRequest, SimServiceName } from './ops-common.js';
+export { toLookupEvent } from './cloudtrail.js';
+export type { CloudTrailLookupEvent, CloudTrailResource } from './cloudtrail.js';
 export type { AuditEvent, AuditLog, AuditQuery } from './audit.js';
 export { loadWorldFile, saveWorldFile } from './persist.js';
 export { AWS_MANAGED, MANAGED_POLICIES_SOURCE, awsManagedByName } from './managed.js';

@@ -1,6 +1,14 @@
 // Shared machinery of the operations: the per-call context, authorization through the engine
 // with each service's denial shape, pagination and common validations.
 import type { CallRequest, ServiceName } from '../backend/types.js';
+
+/**
+ * The services the simulated account answers: the shared ServiceName ones, plus CloudTrail, which
+ * only wire clients (`iamlab serve`) and the real-mode checks ask (the shell has no `aws cloudtrail`).
+ */
+export type SimServiceName = ServiceName | 'cloudtrail';
+/** A CallRequest for any service the simulated account answers. */
+export type SimCallRequest = Omit<CallRequest, 'service'> & { service: SimServiceName };
 import type { ContextValues, Explanation, PolicyInput } from '../policy/types.js';
 import type { World } from './world.js';
 import type { Actor, RequestEnv } from './actor.js';
@@ -11,9 +19,9 @@ import type { Tag } from './model.js';
 
 export interface OpCtx {
   w: World;
-  req: CallRequest;
+  req: SimCallRequest;
   input: Record<string, unknown>;
-  service: ServiceName;
+  service: SimServiceName;
   op: string;
   actor: Actor;
   env: RequestEnv;
@@ -41,7 +49,8 @@ export type DenyStyle =
   | { style: 'sts-bare'; resourceText: string } // AssumeRole: no "because" suffix
   | { style: 's3' }
   | { style: 'ec2'; encoded?: boolean }
-  | { style: 'account' };
+  | { style: 'account' }
+  | { style: 'json' }; // JSON services (CloudTrail): AccessDeniedException, no resource named
 
 export interface AuthzOptions {
   resourcePolicy?: PolicyInput;
@@ -80,6 +89,8 @@ export function denial(ctx: OpCtx, e: Explanation, action: string, resource: str
     }
     case 'account':
       return awsError('AccessDeniedException', 403, deniedMessage(e, arn, action, resource));
+    case 'json':
+      return awsError('AccessDeniedException', 400, deniedMessage(e, arn, action, resource === '*' ? undefined : resource));
   }
 }
 
