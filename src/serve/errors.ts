@@ -1,7 +1,12 @@
 // Authentication and protocol errors, worded and shaped per service as AWS answers them
 // (iam-sts-reference.md §1.11, §9.3; wire-protocols.md §2.3, §2.5).
 
-export type WireService = 'sts' | 'iam' | 'ec2' | 's3' | 'account';
+export type WireService = 'sts' | 'iam' | 'ec2' | 's3' | 'account' | 'cloudtrail';
+
+/** The services whose errors travel as JSON (REST-JSON Account API, awsJson1_1 CloudTrail): their own codes for auth problems. */
+export function isJsonWire(svc: WireService): svc is 'account' | 'cloudtrail' {
+  return svc === 'account' || svc === 'cloudtrail';
+}
 
 export interface WireError {
   code: string;
@@ -28,6 +33,7 @@ const EC2_AUTH_FAILURE = 'AWS was not able to validate the provided access crede
 export function unknownKeyError(svc: WireService, accessKeyId: string): WireError {
   switch (svc) {
     case 'account':
+    case 'cloudtrail':
       return e('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
     case 's3':
       return e('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403, { AWSAccessKeyId: accessKeyId });
@@ -41,6 +47,7 @@ export function unknownKeyError(svc: WireService, accessKeyId: string): WireErro
 export function invalidTokenError(svc: WireService): WireError {
   switch (svc) {
     case 'account':
+    case 'cloudtrail':
       return e('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
     case 's3':
       return e('InvalidToken', 'The provided token is malformed or otherwise invalid.', 400);
@@ -54,6 +61,7 @@ export function invalidTokenError(svc: WireService): WireError {
 export function expiredTokenError(svc: WireService): WireError {
   switch (svc) {
     case 'account':
+    case 'cloudtrail':
       return e('ExpiredTokenException', 'The security token included in the request is expired', 403);
     case 's3':
       return e('ExpiredToken', 'The provided token has expired.', 400);
@@ -81,6 +89,7 @@ export function signatureMismatchError(svc: WireService, detail?: { accessKeyId:
           : undefined,
       );
     case 'account':
+    case 'cloudtrail':
       return e('InvalidSignatureException', SIGNATURE_MISMATCH_QUERY, 403);
     default:
       // EC2 answers a bad signature like STS, in its own envelope (aws/aws-cli#135).
@@ -99,6 +108,7 @@ export function skewError(svc: WireService, queryMessage: string, requestTime: s
     case 'ec2':
       return e('RequestExpired', 'Request has expired.', 400);
     case 'account':
+    case 'cloudtrail':
       return e('InvalidSignatureException', queryMessage, 403);
     default:
       return e('SignatureDoesNotMatch', queryMessage, 403);
@@ -119,7 +129,7 @@ export function presignExpiredError(svc: WireService, expires: number, expiredAt
 
 export function missingAuthError(svc: WireService): WireError {
   if (svc === 'ec2') return e('AuthFailure', EC2_AUTH_FAILURE, 401);
-  if (svc === 'account') return e('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
+  if (isJsonWire(svc)) return e('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
   return e('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
 }
 
@@ -129,7 +139,7 @@ export function malformedAuthError(svc: WireService, problem: string, kind: 'mal
     if (presigned) return e('AuthorizationQueryParametersError', problem, 400);
     return e('AuthorizationHeaderMalformed', `The authorization header is malformed; ${problem}`, 400);
   }
-  return e(svc === 'account' ? 'IncompleteSignatureException' : 'IncompleteSignature', problem, 400);
+  return e(isJsonWire(svc) ? 'IncompleteSignatureException' : 'IncompleteSignature', problem, 400);
 }
 
 export function payloadHashMismatchError(svc: WireService, clientHash: string, computed: string): WireError {
@@ -149,5 +159,5 @@ export function bodyTooLargeError(svc: WireService, limit: number, proposed?: nu
       MaxSizeAllowed: String(limit),
     });
   }
-  return e(svc === 'account' ? 'RequestEntityTooLargeException' : 'RequestEntityTooLarge', `Request body is larger than the ${limit} bytes this endpoint accepts.`, 413);
+  return e(isJsonWire(svc) ? 'RequestEntityTooLargeException' : 'RequestEntityTooLarge', `Request body is larger than the ${limit} bytes this endpoint accepts.`, 413);
 }

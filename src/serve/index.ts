@@ -4,7 +4,7 @@
 //   … point AWS_ENDPOINT_URL / an SDK client's endpoint at s.url …
 //   await s.close();
 import type { CallRequest, CallResult } from '../backend/types.js';
-import { SimBackend, type World } from '../sim/index.js';
+import { SimBackend, type SimCallRequest, type World } from '../sim/index.js';
 import { listen, type ServerHandle, type ListenOptions, type KeyRecord } from './server.js';
 import { KeyLookup, credentialsInOutput } from './keys.js';
 
@@ -40,7 +40,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   let backend = new SimBackend(world);
   const keys = new KeyLookup(world);
   const target = {
-    call: (req: CallRequest): Promise<CallResult> => Promise.resolve(backend.callSync(req)),
+    call: (req: SimCallRequest): Promise<CallResult> => Promise.resolve(backend.callSync(req)),
     lookupKey: (id: string): KeyRecord | undefined => keys.lookup(id),
   };
   const getTarget = () => {
@@ -60,7 +60,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     onCall: (req, result) => {
       keys.invalidateMisses();
       if (result.ok) for (const [id, rec] of credentialsInOutput(result.output)) keys.learn(id, rec);
-      opts.onChange?.(req, result);
+      // A CloudTrail LookupEvents reaches observers too (it is audited); its service is
+      // 'cloudtrail', which the shared ServiceName does not list yet — observers print it as text.
+      opts.onChange?.(req as CallRequest, result);
     },
   });
   return {

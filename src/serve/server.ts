@@ -9,6 +9,7 @@ import { crc32 } from 'node:zlib';
 import type { AddressInfo, Socket } from 'node:net';
 import type { QueryParameterBag } from '@smithy/types';
 import type { CallRequest, CallResult, ServiceName } from '../backend/types.js';
+import type { SimCallRequest } from '../sim/index.js';
 import {
   parseSigV4,
   isAuthProblem,
@@ -24,6 +25,7 @@ import {
 } from './sigv4.js';
 import { decodeQueryInput, parseForm, serializeQueryResponse, serializeQueryError, DecodeError, queryVersion, operationShapes, isQueryOperation, type QueryService } from './query.js';
 import { parseSigV2Query, sigV2StringToSign, verifySigV2, type SigV2Query } from './sigv2.js';
+import { JSON_CONTENT_TYPE, JsonProtocolError, decodeJsonInput, encodeJsonError, encodeJsonOutput, targetOperation, type JsonService } from './json.js';
 import { routeS3, splitS3Path, serializeS3, serializeS3Error, serializeDeleteResult, S3RouteError, type S3Route } from './s3.js';
 import {
   type WireService,
@@ -49,7 +51,8 @@ export interface KeyRecord {
 
 /** What the endpoint serves: a backend for calls and a way to find an access key's secret. */
 export interface ServeTarget {
-  call(req: CallRequest): Promise<CallResult>;
+  /** CallRequest, or a CloudTrail call (SimCallRequest: CallRequest with 'cloudtrail' among the services). */
+  call(req: SimCallRequest): Promise<CallResult>;
   lookupKey(accessKeyId: string): KeyRecord | undefined;
 }
 
@@ -58,7 +61,7 @@ export interface HandlerOptions {
   now?: () => Date;
   maxBodyBytes?: number;
   /** Called after every call the backend answered (success or failure); the world changed (audit log at least). */
-  onCall?: (req: CallRequest, result: CallResult) => void;
+  onCall?: (req: SimCallRequest, result: CallResult) => void;
   /**
    * Server-side timing, for the benchmark: totalMs from the request's headers to the end of
    * the response (includes waiting behind other requests), serviceMs from the complete
@@ -87,6 +90,15 @@ function s3HostId(): string {
 
 function errorReply(svc: WireService | undefined, err: WireError, head: boolean, requestId?: string): Reply {
   const service = svc ?? 'sts';
+  if (service === 'cloudtrail') {
+    // awsJson1_1: the code in __type, the text in message
+    const rid = requestId ?? randomUUID();
+    return {
+      status: err.status,
+      headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': rid },
+      body: head ? '' : encodeJsonError(err.code, err.message),
+    };
+  }
   if (service === 'account') {
     // REST-JSON: the code travels in x-amzn-ErrorType, the message in the JSON body
     const rid = requestId ?? randomUUID();
@@ -132,6 +144,7 @@ function collectHeaders(req: IncomingMessage): Record<string, string> {
 
 /** Which service an unsigned request was meant for: form Action/Version for query services, else S3. */
 function guessService(raw: RawRequest, query: QueryParameterBag): WireService {
+  if (/(^|\.)CloudTrail_20131101\./.test(raw.headers['x-amz-target'] ?? '')) return 'cloudtrail';
   const version = (typeof query.Version === 'string' ? query.Version : undefined) ?? (raw.method === 'POST' ? parseFormSafe(raw.body.toString('utf8')).get('Version') : undefined);
   if (version && VERSION_TO_SERVICE[version]) return VERSION_TO_SERVICE[version]!;
   const action = typeof query.Action === 'string' ? query.Action : raw.method === 'POST' && /x-www-form-urlencoded/.test(raw.headers['content-type'] ?? '') ? parseFormSafe(raw.body.toString('utf8')).get('Action') : undefined;
@@ -187,7 +200,7 @@ export class RequestProcessor {
     if (!svc) {
       return errorReply('sts', {
         code: 'UnrecognizedService',
-        message: `iamlab serve simulates sts, iam, s3, ec2 and account; this request was signed for '${parsed.service}'.`,
+        message: `iamlab serve simulates sts, iam, s3, ec2, account and cloudtrail; this request was signed for '${parsed.service}'.`,
         status: 400,
         type: 'Sender',
       }, head);
@@ -301,10 +314,11 @@ export class RequestProcessor {
     };
     if (svc === 's3') return this.dispatchS3(raw, query, base);
     if (svc === 'account') return this.dispatchAccount(raw, base);
+    if (svc === 'cloudtrail') return this.dispatchJson(raw, svc, base);
     return this.dispatchQuery(raw, query, svc, base);
   }
 
-  private async call(req: CallRequest): Promise<CallResult> {
+  private async call(req: SimCallRequest): Promise<CallResult> {
     const result = await this.target().call(req);
     try {
       this.opts.onCall?.(req, result);
@@ -366,6 +380,26 @@ export class RequestProcessor {
     }
     const body = serializeQueryResponse(svc, action, result.output, result.requestId);
     return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': result.requestId }, body: head ? '' : body };
+  }
+
+  /** AWS JSON 1.1 services (src/serve/json.ts): CloudTrail LookupEvents. */
+  private async dispatchJson(raw: RawRequest, svc: JsonService, base: Omit<CallRequest, 'service' | 'operation' | 'input'>): Promise<Reply> {
+    const head = raw.method === 'HEAD';
+    let operation: string;
+    let input: Record<string, unknown>;
+    try {
+      if (raw.method !== 'POST') throw new JsonProtocolError('UnknownOperationException', `${svc} answers POST requests (AWS JSON 1.1), not ${raw.method}.`);
+      const ct = raw.headers['content-type'] ?? '';
+      if (ct && !/^application\/x-amz-json-1\.[01]\b/i.test(ct)) throw new JsonProtocolError('UnsupportedProtocol', `iamlab serve speaks the AWS JSON 1.1 protocol for ${svc}; this client sent ${ct}.`);
+      operation = targetOperation(svc, raw.headers['x-amz-target']);
+      input = decodeJsonInput(svc, operation, raw.body);
+    } catch (e) {
+      if (e instanceof JsonProtocolError) return errorReply(svc, { code: e.code, message: e.message, status: e.status, type: 'Sender' }, head);
+      throw e;
+    }
+    const result = await this.call({ ...base, service: svc, operation, input });
+    if (!result.ok) return errorReply(svc, { code: result.error.code, message: result.error.message, status: result.error.status, type: result.error.type }, head, result.requestId);
+    return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': result.requestId }, body: head ? '' : encodeJsonOutput(svc, operation, result.output) };
   }
 
   /** The Account Management API (REST-JSON): GetAccountInformation only. */
@@ -445,7 +479,7 @@ function crc32Base64(data: Buffer): string {
 }
 
 function toWire(s: string | undefined): WireService | undefined {
-  return s === 'sts' || s === 'iam' || s === 'ec2' || s === 's3' || s === 'account' ? s : undefined;
+  return s === 'sts' || s === 'iam' || s === 'ec2' || s === 's3' || s === 'account' || s === 'cloudtrail' ? s : undefined;
 }
 
 // ---------------------------------------------------------------- HTTP plumbing
