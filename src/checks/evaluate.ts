@@ -867,10 +867,30 @@ function eventLine(e: EventView, def: string): string {
   return `${e.time.toISOString()} ${shortArn(e.principalArn, def)} ${e.action || e.eventName} ${e.outcome}${e.errorCode ? ` (${e.errorCode})` : ''}${e.via ? ` via ${e.via}` : ''}${e.requestParameters.RoleSessionName ? ` session ${String(e.requestParameters.RoleSessionName)}` : ''}`;
 }
 
+/**
+ * An `event` leaf: the backend's events since the mark, matched by matchEvents. When they hold no
+ * match and the backend has a slower source (real mode: CloudTrail), its events are matched too,
+ * by the same function; a miss the source may still deliver is `pending`, never `fail`.
+ */
 async function eventLeaf(s: NonNullable<CheckSpec['event']>, b: CheckBackend, ctx: CheckContext): Promise<Out> {
   const since = (s.since === 'lab_start' ? ctx.labMark : ctx.stepMark ?? ctx.labMark) ?? { at: new Date(0).toISOString(), seq: 0 };
+  const own = (e: EventView) => e.via !== 'check' && e.via !== 'api';
+  const local = (await b.events(since)).filter(own);
+  const first = matchEvents(s, local, ctx);
+  if (first.status === 'pass' || !b.lateEvents) return first;
+  const late = await b.lateEvents(since, { action: s.action, ...(s.via ? { via: s.via } : {}), ...(s.poll ? { poll: s.poll } : {}) });
+  const merged = [...local, ...late.events.filter(own)].sort((x, y) => x.time.getTime() - y.time.getTime());
+  const second = matchEvents(s, merged, ctx);
+  const evidence = [...second.evidence, ...late.evidence];
+  if (second.status === 'pass') return { ...second, evidence };
+  if (late.unavailable && s.via === 'console') return error(late.unavailable, evidence);
+  if (late.pending) return { status: 'pending', message: `${late.pending} So far: ${second.message}`, evidence };
+  return { ...second, evidence };
+}
+
+/** The event leaf's matcher (one for every backend): the newest event meeting every criterion, else the closest one's reason. */
+function matchEvents(s: NonNullable<CheckSpec['event']>, all: EventView[], ctx: CheckContext): Out {
   const sinceWords = s.since === 'lab_start' ? 'since the lab began' : 'since this step began';
-  const all = (await b.events(since)).filter((e) => e.via !== 'check' && e.via !== 'api');
   const act = s.action.toLowerCase();
   const cands = all.filter((e) => (e.action || '').toLowerCase() === act || (!e.action && e.eventName.toLowerCase() === act.split(':')[1]));
   const want = s.principal ? resolvePrincipal(s.principal, ctx) : undefined;

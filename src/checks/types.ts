@@ -183,6 +183,26 @@ export interface EventView {
   explanation?: Explanation;
 }
 
+/** What an `event` leaf looks for, for a backend with a slower source of events (real mode: CloudTrail). */
+export interface EventWant {
+  /** IAM action, as the leaf names it (s3:ListAllMyBuckets, sts:AssumeRole …). */
+  action: string;
+  via?: string;
+  /** The leaf's polling window (lab-format §5.4), e.g. {every: 5s, for: 5m}. */
+  poll?: { every: string; for: string };
+}
+
+/** Events from a slower source, and whether a miss may still be only a delay. */
+export interface LateEvents {
+  events: EventView[];
+  /** What was read (one line per lookup). */
+  evidence: Evidence[];
+  /** Set while the source may not have delivered the event yet: why a miss is `pending`, not `fail`. */
+  pending?: string;
+  /** Set when the source could not be read: why (a console-only leaf is then an error, not a fail). */
+  unavailable?: string;
+}
+
 /**
  * Everything a check may read or ask. Data and decisions only: the evaluator never calls
  * AWS operations itself. Methods may return promises (real mode); the sim answers synchronously.
@@ -232,4 +252,9 @@ export interface CheckBackend {
 
   /** Audit events after the mark, oldest first. */
   events(since: EventMark): Awaitable<EventView[]>;
+  /**
+   * Optional (real mode): when `events` holds no match, more events from a slower source
+   * (CloudTrail), matched by the same `event` leaf logic, and whether a miss is still pending.
+   */
+  lateEvents?(since: EventMark, want: EventWant): Awaitable<LateEvents>;
 }
