@@ -16,7 +16,10 @@ import { normalizeOutput } from './normalize.js';
 import { awsConfigFile, awsCredentialsFile, profileName, resolveRegion } from './profiles.js';
 import { RealRetryStrategy, type RetryOptions } from './retry.js';
 import type { RealEventLog } from './events.js';
-import { clientClass, commandClass, nodeProviderChain, type CredentialProvider, type SdkClient, type SdkLogger, type SdkService } from './sdk.js';
+import { clientClass, commandClass, nodeProviderChain, type CredentialProvider, type RealService, type SdkClient, type SdkLogger, type SdkService } from './sdk.js';
+
+/** A CallRequest for any service real mode calls (CloudTrail too: the checks read it with send()). */
+export type RealCallRequest = Omit<CallRequest, 'service'> & { service: RealService };
 
 export const LAB_TAG_KEY = 'iamlab:lab';
 
@@ -124,7 +127,7 @@ export class RealBackend implements Backend {
     return profileName(this.profile, this.env);
   }
 
-  endpointFor(service: ServiceName, region: string): string {
+  endpointFor(service: RealService, region: string): string {
     return configuredEndpoint(service, this.env, this.o.endpoint) ?? defaultEndpoint(service, region);
   }
 
@@ -360,7 +363,7 @@ export class RealBackend implements Backend {
   }
 
   /** One SDK call, no confirmation, no tagging. */
-  async send(req: CallRequest): Promise<CallResult> {
+  async send(req: RealCallRequest): Promise<CallResult> {
     const region = req.region ?? this.defaultRegion();
     const ctx = {
       service: req.service,

@@ -5,11 +5,16 @@
 //   simulated World, so decisions come from the same code and engine as on the simulated account
 //   (World.decide / World.canAssume), from the real documents — "evaluated locally".
 // - Who the shell runs as: sts:GetCallerIdentity with the shell's own credentials.
-// - "Did you call it": the shell's own log of the calls it made (src/real/events.ts).
+// - "Did you call it": the shell's own log of the calls it made (src/real/events.ts), instantly;
+//   when it holds no match, CloudTrail's Event history (src/real/cloudtrail.ts: LookupEvents),
+//   which also shows work done in the console or in another terminal — `pending` while CloudTrail
+//   may not have delivered it yet, `fail` after the leaf's poll window.
 // - "Are these credentials allowed X now": a live read-only call with those credentials where one
 //   exists (AWS's own answer), else evaluated locally.
-// - The console runs in the learner's browser: a console check is an error that says so and
-//   offers the CLI way — never a pass, never a failed attempt.
+// - The console runs in the learner's browser: what it leaves in CloudTrail (sign-in, switch role,
+//   the pages' API calls) is checked there; what it does not (display name, colour, which identity
+//   the browser shows) is an error that says so and offers the CLI way — never a pass, never a
+//   failed attempt.
 // Nothing here writes to the account.
 import type { Credentials } from '../backend/types.js';
 import type {
@@ -20,7 +25,10 @@ import type {
   ConsoleView,
   EventMark,
   EventView,
+  EventWant,
+  Evidence,
   GroupView,
+  LateEvents,
   InstanceView,
   ManagedPolicyView,
   RoleView,
@@ -37,6 +45,7 @@ import { loadLab } from '../labs/loader.js';
 import { checkStepSpec, stepCheckSpec, type StepCheck, type StepLike } from '../checks/step.js';
 import type { RealAwsError } from './errors.js';
 import { RealEventLog, explanationFromMessage } from './events.js';
+import { DEFAULT_POLL_MS, consoleVisibleInCloudTrail, durationMs, eventNamesFor, eventViewFromCloudTrail } from './cloudtrail.js';
 import { CheckerReadError, mirrorWorld, readFailure, readRealAccount, unknownAwsManaged, type RealAccountData } from './mirror.js';
 
 type Obj = Record<string, unknown>;
@@ -64,6 +73,19 @@ export interface RealCheckBackendOptions {
   events?: RealEventLog;
   /** Region for EC2 instance listings (default: the backend's). */
   region?: string;
+  /**
+   * CloudTrail for `event` leaves the shell's log cannot answer (default on): work done in the
+   * console or in another terminal. Off: such leaves answer from the shell's log alone.
+   */
+  cloudTrail?: boolean;
+  /**
+   * Where a leaf's CloudTrail window starts: 'first-miss' (default; a lab session that checks again
+   * and again: the window starts when a check first found no event, never before the step began)
+   * or 'step-start' (a one-off `iamlab check --real`: the step's start).
+   */
+  pendingFrom?: 'first-miss' | 'step-start';
+  /** Wall clock (tests inject one; it must be the clock CloudTrail's event times are on). */
+  now?: () => Date;
 }
 
 export const CONSOLE_IN_REAL_MODE =
@@ -128,10 +150,11 @@ function allowExplanation(principal: string, action: string, resource: string, s
 }
 
 /**
- * Rewrites a step's check for real mode: leaves that can only be answered by watching the console
- * (an `event` that must come `via: console`) become console questions, which the real backend
- * answers with an error that says so. Without this, such a leaf would *fail* (and count as a wrong
- * attempt) for something the learner may well have done in their browser.
+ * Rewrites a step's check for real mode: `event` leaves that must come `via: console` and whose
+ * action CloudTrail does not show (consoleVisibleInCloudTrail) become console questions, which the
+ * real backend answers with an error that says so. Without this, such a leaf would *fail* (and
+ * count as a wrong attempt) for something the learner may well have done in their browser. Console
+ * leaves CloudTrail does show stay: the real backend reads them there (lateEvents).
  */
 export function realModeSpec(spec: CheckSpec): CheckSpec {
   const s = spec as CheckSpec & Obj;
@@ -142,8 +165,8 @@ export function realModeSpec(spec: CheckSpec): CheckSpec {
     const c = s.count as { min: number; of: CheckSpec[] };
     return { ...s, count: { ...c, of: c.of.map(realModeSpec) } } as CheckSpec;
   }
-  const ev = s.event as { via?: string } | undefined;
-  if (ev?.via === 'console') {
+  const ev = s.event as { via?: string; action?: string } | undefined;
+  if (ev?.via === 'console' && !consoleVisibleInCloudTrail(ev.action ?? '')) {
     const out: Obj = { identity: { console: { switched: true } } };
     for (const k of ['id', 'label'] as const) if (s[k] !== undefined) out[k] = s[k];
     return out as unknown as CheckSpec;
@@ -216,11 +239,11 @@ export class RealCheckBackend implements CheckBackend {
   }
 
   now(): Date {
-    return new Date();
+    return this.o.now?.() ?? new Date();
   }
 
   mark(): EventMark {
-    return this.o.events ? this.o.events.mark() : { at: new Date().toISOString() };
+    return this.o.events ? this.o.events.mark(this.now()) : { at: this.now().toISOString() };
   }
 
   // ------------------------------------------------------------------ IAM views
@@ -551,8 +574,91 @@ export class RealCheckBackend implements CheckBackend {
   }
 
   events(since: EventMark): EventView[] {
-    if (!this.o.events) throw new Error(NO_EVENTS);
+    if (!this.o.events) {
+      if (this.o.cloudTrail !== false) return []; // CloudTrail answers instead (lateEvents)
+      throw new Error(NO_EVENTS);
+    }
     return this.o.events.events(since);
+  }
+
+  /** When each leaf first found no event (lab sessions: the start of its CloudTrail window). */
+  private readonly firstMiss = new Map<string, number>();
+
+  /**
+   * CloudTrail's Event history since the mark, for the leaf's action (LookupEvents narrowed by
+   * EventName and StartTime, in the checker's region and in us-east-1, where global services and
+   * console sign-in record), and whether a miss is still `pending` (the leaf's poll window, or
+   * DEFAULT_POLL_MS, has not passed).
+   */
+  async lateEvents(since: EventMark, want: EventWant): Promise<LateEvents> {
+    const names = eventNamesFor(want.action);
+    // a call that must come through iamlab's shell (or endpoint) is in the shell's log or nowhere
+    if (want.via === 'shell' || want.via === 'serve') return { events: [], evidence: [] };
+    if (this.o.cloudTrail === false || !names.length) {
+      return { events: [], evidence: [], ...(want.via === 'console' ? { unavailable: CONSOLE_IN_REAL_MODE } : {}) };
+    }
+    const b = this.o.backend;
+    const start = new Date(since.at);
+    const regions = [...new Set([this.o.region ?? b.defaultRegion(), 'us-east-1'])];
+    const events: EventView[] = [];
+    const evidence: Evidence[] = [];
+    const seen = new Set<string>();
+    for (const region of regions) {
+      for (const name of names) {
+        let token: string | undefined;
+        let n = 0;
+        for (let page = 0; page < 10; page++) {
+          const r = await b.send({
+            service: 'cloudtrail',
+            operation: 'LookupEvents',
+            input: { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }], StartTime: start, MaxResults: 50, ...(token ? { NextToken: token } : {}) },
+            region,
+            via: 'check',
+          });
+          if (!r.ok) {
+            const why = DENIED_CODES.test(r.error.code)
+              ? `the checker may not read CloudTrail (cloudtrail:LookupEvents: ${r.error.code}), so work done outside iamlab's shell cannot be seen`
+              : `CloudTrail could not be read (${r.error.code}: ${r.error.message})`;
+            evidence.push({ kind: 'note', text: why });
+            const unavailable = want.via === 'console' ? `${CONSOLE_IN_REAL_MODE} (${why})` : why;
+            return { events, evidence, unavailable };
+          }
+          for (const raw of (r.output.Events as Obj[] | undefined) ?? []) {
+            const id = String(raw.EventId ?? '');
+            if (id && seen.has(id)) continue;
+            seen.add(id);
+            const v = eventViewFromCloudTrail(raw);
+            if (!v || v.time.getTime() < start.getTime()) continue;
+            if (v.outcome === 'failure' && !v.explanation && v.principalArn && DENIED_CODES.test(v.errorCode ?? '')) {
+              // CloudTrail keeps AWS's denial text, which may not say why: the engine says it, from the account's policies
+              const local = await this.decide({ principal: v.principalArn, action: v.action, resource: v.resources[0] ?? '*' }).catch(() => undefined);
+              if (local && local.decision === 'Deny') v.explanation = { ...local, summary: `${local.summary} (evaluated locally from the account's policies)` };
+            }
+            events.push(v);
+            n++;
+          }
+          token = typeof r.output.NextToken === 'string' ? r.output.NextToken : undefined;
+          if (!token) break;
+        }
+        evidence.push({ kind: 'read', text: `CloudTrail ${region}: LookupEvents EventName=${name} since ${since.at} → ${n} event${n === 1 ? '' : 's'}` });
+      }
+    }
+    const windowMs = durationMs(want.poll?.for) ?? DEFAULT_POLL_MS;
+    const now = this.now().getTime();
+    let from = start.getTime();
+    if ((this.o.pendingFrom ?? 'first-miss') === 'first-miss') {
+      const key = `${since.at}|${want.action.toLowerCase()}|${want.via ?? ''}`;
+      const first = this.firstMiss.get(key) ?? now;
+      this.firstMiss.set(key, first);
+      from = Math.max(from, first);
+    }
+    const until = from + windowMs;
+    const pending =
+      now < until
+        ? `CloudTrail can take a few minutes to show ${want.action}${want.via === 'console' ? ' done in the console' : ''}: iamlab keeps looking until ${new Date(until).toISOString().replace(/\.\d{3}Z$/, 'Z')}.`
+        : undefined;
+    if (pending) evidence.push({ kind: 'note', text: pending });
+    return { events, evidence, ...(pending ? { pending } : {}) };
   }
 }
 
@@ -619,7 +725,8 @@ export async function checkReal(labId: string, opts: CheckRealOptions = {}): Pro
   const more = keys.length === 2 ? [{ backend: new RealBackend({ ...(opts.backendOptions2 ?? opts.backendOptions ?? {}), profile: opts.profile2!, ...(opts.region ? { region: opts.region } : {}) }), key: keys[1]! }] : [];
   try {
     const events = typeof opts.events === 'string' ? new RealEventLog(opts.events) : opts.events;
-    const checks = new RealCheckBackend({ backend, more, keys, ...(opts.shell ? { shell: opts.shell } : {}), ...(events ? { events } : {}), ...(opts.region ? { region: opts.region } : {}) });
+    // a one-off check: CloudTrail windows start at each step's start (no earlier miss to count from)
+    const checks = new RealCheckBackend({ backend, more, keys, pendingFrom: 'step-start', ...(opts.shell ? { shell: opts.shell } : {}), ...(events ? { events } : {}), ...(opts.region ? { region: opts.region } : {}) });
     await checks.begin();
     const failure = checks.failureReason();
     if (failure) return fail(failure);

@@ -5,18 +5,19 @@
 //   4./5. the config file's `services` section / profile `endpoint_url` — left to the SDK, which
 //         reads them natively for the profile it is given.
 // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true disables 2–5.
-import type { ServiceName } from '../backend/types.js';
+import type { RealService, SdkService } from './sdk.js';
 
 /** The SDK service id's environment-variable suffix (serviceId upper-cased, spaces as _). */
-export const ENV_SUFFIX: Record<Exclude<ServiceName, 'account'>, string> = {
+export const ENV_SUFFIX: Record<SdkService, string> = {
   sts: 'STS',
   iam: 'IAM',
   s3: 'S3',
   ec2: 'EC2',
+  cloudtrail: 'CLOUDTRAIL',
 };
 
 export function configuredEndpoint(
-  service: ServiceName,
+  service: RealService,
   env: Record<string, string | undefined>,
   explicit?: string,
 ): string | undefined {
@@ -30,7 +31,7 @@ export function configuredEndpoint(
 }
 
 /** The URL AWS's own endpoints use when none is configured (for messages only). */
-export function defaultEndpoint(service: ServiceName, region: string): string {
+export function defaultEndpoint(service: RealService, region: string): string {
   switch (service) {
     case 'iam':
       return region.startsWith('cn-') ? 'https://iam.cn-north-1.amazonaws.com.cn' : region.startsWith('us-gov-') ? 'https://iam.us-gov.amazonaws.com' : 'https://iam.amazonaws.com';
@@ -42,5 +43,7 @@ export function defaultEndpoint(service: ServiceName, region: string): string {
       return `https://ec2.${region}.amazonaws.com`;
     case 'account':
       return 'https://account.us-east-1.amazonaws.com';
+    case 'cloudtrail':
+      return `https://cloudtrail.${region}.amazonaws.com`;
   }
 }

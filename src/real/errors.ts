@@ -43,7 +43,7 @@ export const THROTTLING_CODES = new Set([
 export const NOT_AWS = 'IamlabNotAnAwsResponse';
 
 export interface ErrorContext {
-  service: ServiceName;
+  service: ServiceName | 'cloudtrail';
   operation: string;
   /** Profile whose chain supplied the credentials, when the chain did. */
   profile?: string;

@@ -3,7 +3,9 @@
 // first module is evaluated, so it never lands on the learner's screen.
 import type { ServiceName } from '../backend/types.js';
 
-export type SdkService = Exclude<ServiceName, 'account'>;
+/** The services real mode calls: the shared ones, plus CloudTrail (read by the checks for work done outside the shell). */
+export type RealService = ServiceName | 'cloudtrail';
+export type SdkService = Exclude<RealService, 'account'>;
 
 /** What iamlab uses of an SDK client. */
 export interface SdkClient {
@@ -23,7 +25,7 @@ export interface MiddlewareArgs {
 export type SdkClientCtor = new (config: Record<string, unknown>) => SdkClient;
 export type SdkCommandCtor = new (input: Record<string, unknown>) => unknown;
 
-const CLIENT_EXPORT: Record<SdkService, string> = { sts: 'STSClient', iam: 'IAMClient', s3: 'S3Client', ec2: 'EC2Client' };
+const CLIENT_EXPORT: Record<SdkService, string> = { sts: 'STSClient', iam: 'IAMClient', s3: 'S3Client', ec2: 'EC2Client', cloudtrail: 'CloudTrailClient' };
 
 const loaded = new Map<SdkService, Promise<Record<string, unknown>>>();
 
@@ -48,6 +50,9 @@ export function loadService(service: SdkService): Promise<Record<string, unknown
         break;
       case 'ec2':
         p = import('@aws-sdk/client-ec2') as Promise<Record<string, unknown>>;
+        break;
+      case 'cloudtrail':
+        p = import('@aws-sdk/client-cloudtrail') as Promise<Record<string, unknown>>;
         break;
     }
     loaded.set(service, p);

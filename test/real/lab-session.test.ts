@@ -149,19 +149,24 @@ async function doStep(s: LabSession, step: Step): Promise<string[]> {
   return passed;
 }
 
-/** A console step on a real account: an error that says why (not an attempt), advance refused, skip moves on. */
+/**
+ * A console step on a real account, not done in a browser: an error that says why, or — when
+ * CloudTrail could show it — pending while CloudTrail may still deliver it; never an attempt;
+ * advance refused; skip moves on.
+ */
 async function consoleStep(s: LabSession, step: Step): Promise<void> {
   assert.equal(s.progress.current, step.id);
   assert.ok(s.consoleStep(step.id));
   const attempts = s.progress.steps[step.id]?.attempts ?? 0;
   const c = await s.checkStep();
-  assert.equal(c.status, 'error', `${step.id}: ${c.status} ${c.message}`);
+  assert.ok(c.status === 'error' || c.status === 'pending', `${step.id}: ${c.status} ${c.message}`);
   assert.equal(c.passed, false);
-  assert.ok(c.message.includes(CONSOLE_IN_REAL_MODE), c.message);
-  assert.equal(s.progress.steps[step.id]?.attempts ?? 0, attempts, 'an error is not a failed attempt');
+  if (c.status === 'error') assert.ok(c.message.includes(CONSOLE_IN_REAL_MODE), c.message);
+  else assert.match(c.message, /^CloudTrail can take a few minutes to show/);
+  assert.equal(s.progress.steps[step.id]?.attempts ?? 0, attempts, 'an error or pending is not a failed attempt');
   const adv = await s.advance();
   assert.equal(adv.ok, false);
-  assert.match((adv as { reason: string }).reason, /cannot be checked on a real account.*lab skip/);
+  assert.match((adv as { reason: string }).reason, c.status === 'error' ? /cannot be checked on a real account.*lab skip/ : /has not passed yet: CloudTrail can take a few minutes.*lab skip/);
   // typing the console line says it is a browser action, with the CLI way where there is one
   const line = (step.solution?.commands ?? []).map((x) => (typeof x === 'string' ? x : x.run)).find((x) => x.startsWith('console '));
   if (line) {
@@ -170,8 +175,11 @@ async function consoleStep(s: LabSession, step: Step): Promise<void> {
     assert.match(r.stderr, /is a browser action/);
   }
   const sk = await s.skip();
-  assert.equal(sk.ok, true, sk.output);
-  assert.equal(sk.check.status, 'error');
+  // (src/labs counts a skipped console step as settled when its check is an error; a pending one
+  // moves on all the same)
+  if (c.status === 'error') assert.equal(sk.ok, true, sk.output);
+  assert.equal(sk.check.status, c.status);
+  assert.ok(sk.advancedTo !== undefined || sk.finished, 'skip moves on');
   if (line) assert.match(sk.output, /# not run on a real account \(a browser action/);
   assert.equal(s.progress.steps[step.id]!.skipped, true);
 }
@@ -313,7 +321,9 @@ describe('a lab on a real account through openLab', () => {
       // (events after its mark) passes only with the mark from progress
       assert.equal(byId['james-arn']!.status, 'pass', byId['james-arn']!.message);
       for (const id of ['viewonly-policy', 'role-trusts-account', 'attach-s3-readonly', 'create-james', 'james-viewonly', 'james-access-key', 'trust-james']) assert.equal(byId[id]!.status, 'pass', `${id}: ${byId[id]!.message}`);
-      for (const id of ['s3-denied-for-james', 'switch-to-s3-role', 's3-through-role']) assert.equal(byId[id]!.status, 'error');
+      for (const id of ['s3-denied-for-james', 's3-through-role']) assert.equal(byId[id]!.status, 'error');
+      // the console switch is read from CloudTrail: nobody switched, and the step began seconds ago
+      assert.equal(byId['switch-to-s3-role']!.status, 'pending', byId['switch-to-s3-role']!.message);
       // the shell's credentials are not on disk, so a separate check cannot use them: an error, not a fail
       assert.equal(byId['cli-as-role']!.status, 'error', byId['cli-as-role']!.message);
       assert.equal(code!, 1);
