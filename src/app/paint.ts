@@ -9,7 +9,8 @@ import type { Row, Style } from './text.js';
 /** The whole catalog frame (header, body, key bar) as rows, or undefined when the first frame is not the catalog. */
 export function catalogFrame(s: AppState): Row[] | undefined {
   // (without the catalog cache, the very first start, the frame says the labs are loading)
-  if (s.screen !== 'catalog' || s.overlay || s.busy) return undefined;
+  // (`iamlab start <lab>`: the catalog behind the "Opening …" bar, as Ink's first frame has it)
+  if (s.screen !== 'catalog' || s.overlay) return undefined;
   const L = layoutOf(s);
   const w = s.size.columns - 1;
   return [headerRow(s, w), ...catalogScreenRows(s, L.frame - L.header - L.keybar), keyBar(s, w)];
@@ -58,7 +59,7 @@ export function ansiRow(row: Row, color: boolean): string {
 /**
  * Writes the catalog frame where Ink will draw its own, then puts the cursor back at its top
  * left, so Ink's first render lands on the same rows. Returns false (and writes nothing) when
- * the first frame is something else (a lab opening).
+ * the first frame is something else (an overlay).
  */
 export function prePaint(s: AppState, out: Pick<NodeJS.WriteStream, 'write'>): boolean {
   const rows = catalogFrame(s);

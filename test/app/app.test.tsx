@@ -363,8 +363,17 @@ describe('the app, driven by keys', () => {
       r.unmount();
       assert.deepEqual(stripVTControlCharacters(written).split('\n').slice(0, 23).map((l) => l.trimEnd()), first.slice(0, 23));
     }
-    // a lab opening straight away (`iamlab start <lab>`) is not the catalog: nothing is written
-    assert.equal(prePaint(initialState({ columns: 80, rows: 24, entries: entries!, lab: 'switch-role-admin' }), { write: () => assert.fail('wrote') }), false);
+    // a lab opening straight away (`iamlab start <lab>`): the catalog with the "Opening …" bar, as Ink draws it first
+    {
+      const init = initialState({ columns: 80, rows: 24, entries: entries!, lab: 'switch-role-admin' });
+      let written = '';
+      assert.equal(prePaint(init, { write: (x: string) => ((written += x), true) }), true);
+      assert.match(stripVTControlCharacters(written), /Opening switch-role-admin…/);
+      const r = render(<App init={init} runner={new Runner(new AppController({ home }))} toastMs={0} spinMs={0} />);
+      const first = stripVTControlCharacters(r.frames[0] ?? '').split('\n').map((l) => l.trimEnd());
+      r.unmount();
+      assert.deepEqual(stripVTControlCharacters(written).split('\n').slice(0, 23).map((l) => l.trimEnd()), first.slice(0, 23));
+    }
   });
 
   it('^X turns the endpoint on: the real SDK reaches the lab\'s world through it, its calls are checked and shown; E stops it; quitting stops it', async (t) => {
