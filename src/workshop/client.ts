@@ -10,6 +10,7 @@ import {
   SIGNATURE_HEADER,
   EVENT_KINDS,
   bodySignature,
+  displayNameProblem,
   type EventKind,
   type WireEvent,
   type WorkshopEvent,
@@ -88,9 +89,8 @@ export function createWorkshopClient(opts: WorkshopClientOptions): WorkshopClien
     throw new WorkshopClientError(`--workshop ${opts.url}: use an http:// or https:// address`);
   }
   const name = opts.name.trim();
-  if (!name || name.length > 64 || /[\u0000-\u001f\u007f]/.test(name)) {
-    throw new WorkshopClientError('--name: give a display name of 1 to 64 characters (no control characters)');
-  }
+  const nameProblem = displayNameProblem(name);
+  if (nameProblem) throw new WorkshopClientError(`--name: ${nameProblem}`);
   const endpoint = new URL(EVENTS_PATH, base).toString();
   const now = opts.now ?? (() => new Date());
   const random = opts.random ?? Math.random;

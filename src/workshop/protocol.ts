@@ -25,11 +25,26 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 /** Kinds that move a learner forward (reset the "stuck" clock). */
 export const PROGRESS_KINDS: ReadonlySet<EventKind> = new Set(['started', 'passed', 'skip', 'finished']);
 
-const Name = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s) && s.trim() === s, { message: 'not a display name (no control characters, no leading/trailing spaces)' });
+/**
+ * Characters a display name may not hold: C0 and C1 controls (U+009B starts an escape
+ * sequence on some terminals), zero-width and direction marks, line/paragraph separators and
+ * the bidirectional embeddings, overrides and isolates (they would reorder the instructor's
+ * screen), and the byte-order mark.
+ */
+export const UNSAFE_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+
+/** Why `name` cannot be a display name, or undefined when it can. */
+export function displayNameProblem(name: string): string | undefined {
+  if (name.length === 0 || name.length > 64) return 'give a display name of 1 to 64 characters';
+  if (name.trim() !== name) return 'a display name has no leading or trailing spaces';
+  if (UNSAFE_NAME_CHARS.test(name)) return 'a display name has no control, zero-width or text-direction characters';
+  return undefined;
+}
+
+const Name = z.string().superRefine((s, ctx) => {
+  const why = displayNameProblem(s);
+  if (why) ctx.addIssue({ code: 'custom', message: `not a display name (${why})` });
+});
 const Ident = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'not an id (letters, digits, . _ : -)');
 const Iso = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'not a UTC time').refine((s) => !Number.isNaN(Date.parse(s)), 'not a time');
 

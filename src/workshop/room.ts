@@ -1,6 +1,6 @@
 // The room: what the instructor's iamlab knows about each learner, built from progress
 // events. Plain JSON (persisted to $IAMLAB_HOME/workshop/room.json) and pure functions.
-import { PROGRESS_KINDS, type EventKind } from './protocol.js';
+import { PROGRESS_KINDS, UNSAFE_NAME_CHARS, type EventKind } from './protocol.js';
 
 export interface LabState {
   started_at: string;
@@ -26,8 +26,9 @@ export interface LearnerState {
   last_seen_at: string;
   last_progress_at: string;
   current_lab?: string;
+  /** Set when every app under this name has said it left. */
   left_at?: string;
-  /** Client ids (running apps) seen under this name. */
+  /** Client ids (running apps) under this name that have not said they left. */
   clients: string[];
   labs: Record<string, LabState>;
 }
@@ -42,6 +43,9 @@ export interface RoomEvent {
   hint?: string;
   step_index?: number;
   steps_total?: number;
+  /** The learner's steps done (passed or skipped) and total in that lab right after this event. */
+  done?: number;
+  total?: number;
 }
 
 export interface RoomState {
@@ -56,6 +60,9 @@ export interface RoomState {
 }
 
 export const RECENT_MAX = 200;
+/** Bounds on what one learner can make the room keep (an unsigned room takes anyone's events). */
+export const MAX_LABS_PER_LEARNER = 50;
+export const MAX_IDS_PER_LIST = 500;
 
 export function emptyRoom(now: Date): RoomState {
   return { format: 'iamlab-room', version: 1, created_at: now.toISOString(), learners: {}, clients: {}, recent: [] };
@@ -72,10 +79,19 @@ export function applyEvent(room: RoomState, ev: RoomEvent, client?: string): Roo
     room.learners[ev.learner] = l;
   }
   l.last_seen_at = later(l.last_seen_at, at);
-  if (client && !l.clients.includes(client)) l.clients.push(client);
-  if (ev.kind === 'left') l.left_at = at;
-  else delete l.left_at;
+  if (ev.kind === 'left') {
+    // One app quitting leaves the learner in the room while another app of theirs runs.
+    if (client) l.clients = l.clients.filter((c) => c !== client);
+    if (!client || l.clients.length === 0) l.left_at = at;
+  } else {
+    if (client && !l.clients.includes(client)) l.clients.push(client);
+    delete l.left_at;
+  }
 
+  if (ev.lab && !l.labs[ev.lab] && Object.keys(l.labs).length >= MAX_LABS_PER_LEARNER) {
+    pushRecent(room, ev);
+    return room;
+  }
   if (ev.lab) {
     let lab = l.labs[ev.lab];
     if (!lab) {
@@ -94,7 +110,7 @@ export function applyEvent(room: RoomState, ev: RoomEvent, client?: string): Roo
       case 'skip': {
         if (!step) break;
         const list = ev.kind === 'passed' ? lab.passed : lab.skipped;
-        if (!list.includes(step)) list.push(step);
+        if (!list.includes(step) && list.length < MAX_IDS_PER_LIST) list.push(step);
         if (lab.current_step === step || lab.current_step === undefined) {
           // The app sends `started` for the next step; until then the learner is "after" this one.
           lab.current_index = ev.step_index !== undefined ? ev.step_index + 1 : lab.current_index;
@@ -105,15 +121,15 @@ export function applyEvent(room: RoomState, ev: RoomEvent, client?: string): Roo
       }
       case 'hint':
         if (step && ev.hint) {
-          const hs = (lab.hints[step] ??= []);
-          if (!hs.includes(ev.hint)) hs.push(ev.hint);
+          const hs = lab.hints[step] ?? (Object.keys(lab.hints).length < MAX_IDS_PER_LIST ? (lab.hints[step] = []) : undefined);
+          if (hs && !hs.includes(ev.hint) && hs.length < MAX_IDS_PER_LIST) hs.push(ev.hint);
         }
         break;
       case 'solution':
-        if (step && !lab.solutions.includes(step)) lab.solutions.push(step);
+        if (step && !lab.solutions.includes(step) && lab.solutions.length < MAX_IDS_PER_LIST) lab.solutions.push(step);
         break;
       case 'attempt':
-        if (step) lab.attempts[step] = (lab.attempts[step] ?? 0) + 1;
+        if (step && (lab.attempts[step] !== undefined || Object.keys(lab.attempts).length < MAX_IDS_PER_LIST)) lab.attempts[step] = (lab.attempts[step] ?? 0) + 1;
         break;
       case 'finished':
         lab.finished_at = at;
@@ -131,13 +147,24 @@ export function applyEvent(room: RoomState, ev: RoomEvent, client?: string): Roo
       l.last_progress_at = later(l.last_progress_at, at);
     }
     if (lab.steps_total !== undefined && lab.steps_total > 0 && !lab.finished_at && doneCount(lab) >= lab.steps_total) lab.finished_at = at;
+    // What the event line says about progress is what was true then, not when it is read.
+    ev = { ...ev, done: doneCount(lab), ...(lab.steps_total !== undefined ? { total: lab.steps_total } : {}) };
   } else if (ev.kind === 'joined') {
     l.last_progress_at = later(l.last_progress_at, at);
   }
 
+  pushRecent(room, ev);
+  return room;
+}
+
+function pushRecent(room: RoomState, ev: RoomEvent): void {
   room.recent.push(ev);
   if (room.recent.length > RECENT_MAX) room.recent.splice(0, room.recent.length - RECENT_MAX);
-  return room;
+}
+
+/** A name or id as it may be shown on a terminal: characters that could reorder or hide text become '?'. */
+export function shown(s: string): string {
+  return s.replace(new RegExp(UNSAFE_NAME_CHARS.source, 'g'), '?');
 }
 
 function moveTo(lab: LabState, step: string, index: number | undefined, at: string): void {
@@ -169,7 +196,10 @@ export interface LearnerRow {
   /** ms since the last progress (started/passed/skip/finished). */
   sinceProgressMs: number;
   sinceSeenMs: number;
+  /** ms since the step the learner is on began (or since the last pass). */
+  onStepMs: number;
   status: LearnerStatus;
+  /** Apps of this learner that are running (have not said they left). */
   devices: number;
 }
 
@@ -182,6 +212,7 @@ export function learnerRows(room: RoomState, now: Date, stuckAfterMs: number): L
       const attempts = lab ? Object.values(lab.attempts).reduce((n, a) => n + a, 0) : 0;
       const sinceProgressMs = Math.max(0, t - Date.parse(lab ? lab.last_progress_at : l.last_progress_at));
       const sinceSeenMs = Math.max(0, t - Date.parse(l.last_seen_at));
+      const onStepMs = lab ? Math.max(0, t - Date.parse(lab.current_since)) : sinceProgressMs;
       let status: LearnerStatus;
       if (l.left_at) status = 'left';
       else if (lab?.finished_at) status = 'done';
@@ -201,6 +232,7 @@ export function learnerRows(room: RoomState, now: Date, stuckAfterMs: number): L
         attempts,
         sinceProgressMs,
         sinceSeenMs,
+        onStepMs,
         status,
         devices: l.clients.length,
       };
@@ -218,7 +250,8 @@ export function duration(ms: number): string {
 }
 
 /** One line for plain mode. */
-export function eventLine(ev: RoomEvent, room?: RoomState): string {
+export function eventLine(event: RoomEvent, room?: RoomState): string {
+  const ev: RoomEvent = { ...event, learner: shown(event.learner) };
   const time = ev.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
   const lab = ev.lab ? ` (${ev.lab}${progressSuffix(ev, room)})` : '';
   switch (ev.kind) {
@@ -244,6 +277,7 @@ export function eventLine(ev: RoomEvent, room?: RoomState): string {
 }
 
 function progressSuffix(ev: RoomEvent, room?: RoomState): string {
+  if (ev.done !== undefined) return ev.total !== undefined ? `, ${ev.done}/${ev.total} done` : `, ${ev.done} done`;
   const lab = ev.lab ? room?.learners[ev.learner]?.labs[ev.lab] : undefined;
   if (!lab) return '';
   return lab.steps_total !== undefined ? `, ${doneCount(lab)}/${lab.steps_total} done` : `, ${doneCount(lab)} done`;

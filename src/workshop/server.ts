@@ -118,10 +118,11 @@ export async function startWorkshopServer(opts: WorkshopServerOptions = {}): Pro
       if (e.step_index !== undefined) ev.step_index = e.step_index;
       if (e.steps_total !== undefined) ev.steps_total = e.steps_total;
       applyEvent(state, ev, batch.client);
+      const recorded = state.recent[state.recent.length - 1] ?? ev;
       accepted++;
       for (const l of listeners) {
         try {
-          l(ev);
+          l(recorded);
         } catch {
           /* a broken view must not break the room */
         }

@@ -48,6 +48,8 @@ const RoomSchema = z.object({
       hint: Str.optional(),
       step_index: z.number().optional(),
       steps_total: z.number().optional(),
+      done: z.number().optional(),
+      total: z.number().optional(),
     }),
   ),
 });
