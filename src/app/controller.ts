@@ -523,7 +523,15 @@ export class AppController implements AppPort {
     if (s.kind === 'sim') snap.map = mapOf(s);
     else if (cur && s.consoleStep(cur.id)) {
       const last = s.lastChecks.get(cur.id);
-      snap.consoleStep = { stepId: cur.id, message: last?.status === 'error' && last.message ? last.message : (this.consoleText ?? 'this step happens in the AWS console, which iamlab cannot see on a real account') };
+      if (s.consoleCheckable(cur.id)) {
+        snap.consoleStep = {
+          stepId: cur.id,
+          checkable: true,
+          message: 'this step happens in the AWS console in your browser (the `console` commands above are the simulated account\'s); iamlab sees what you do there in CloudTrail, which can take a few minutes to show it',
+        };
+      } else {
+        snap.consoleStep = { stepId: cur.id, message: last?.status === 'error' && last.message ? last.message : (this.consoleText ?? 'this step happens in the AWS console, which iamlab cannot see on a real account') };
+      }
     }
     if (!cur) snap.summary = summaryOf(s, progress);
     return snap;

@@ -145,7 +145,12 @@ export interface LabSnapshot {
    * On a real AWS account: the current step happens in the AWS console, which iamlab cannot see
    * there, so it can only be skipped (`message` is what its check says).
    */
-  consoleStep?: { stepId: string; message: string };
+  consoleStep?: {
+    stepId: string;
+    message: string;
+    /** Its check can still pass: it asks only about console events, which iamlab reads in CloudTrail. */
+    checkable?: boolean;
+  };
 }
 
 export interface LabOpened {

@@ -259,18 +259,24 @@ export function stepPanelRows(lab: LabState, width: number, plain = false): { bo
     body.push(...wrapRuns([{ text: 'On your AWS account: ', style: { color: 'yellow', bold: true } }, { text: lab.snap.consoleStep!.message.replace(/\.?$/, '.'), style: { color: 'yellow' } }], width));
     footer.push(
       ...wrapRuns(
-        [
-          { text: '! Console step: ', style: { color: 'yellow', bold: true } },
-          { text: 'iamlab cannot see the AWS console on a real account, so this check cannot pass here. ', style: { color: 'yellow' } },
-          { text: 'Skip it to move on (Esc, then k).', style: { bold: true } },
-        ],
+        lab.snap.consoleStep!.checkable
+          ? [
+              { text: '! Console step: ', style: { color: 'yellow', bold: true } },
+              { text: 'do it in the AWS console; iamlab reads it from CloudTrail, which can take a few minutes. ', style: { color: 'yellow' } },
+              { text: 'c checks again; Esc, then k skips.', style: { bold: true } },
+            ]
+          : [
+              { text: '! Console step: ', style: { color: 'yellow', bold: true } },
+              { text: 'iamlab cannot see the AWS console on a real account, so this check cannot pass here. ', style: { color: 'yellow' } },
+              { text: 'Skip it to move on (Esc, then k).', style: { bold: true } },
+            ],
         width,
         [],
         '  ',
       ),
     );
   }
-  if (check && st === 'current' && !(onConsole && check.status === 'error')) {
+  if (check && st === 'current' && !(onConsole && !lab.snap.consoleStep!.checkable && check.status === 'error')) {
     const mark = check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : check.status === 'pending' ? '…' : '!';
     const style: Style = check.status === 'pass' ? { color: 'green' } : check.status === 'fail' ? { color: 'red' } : { color: 'yellow' };
     const word = check.status === 'fail' ? 'Not yet: ' : check.status === 'error' ? 'Could not check: ' : check.status === 'pending' ? 'Waiting: ' : '';

@@ -756,7 +756,9 @@ function labCommand(s: AppState, cmd: Command): AppState {
           action: 'skip',
           target: cur.id,
           title: `Skip step ${lab.snap.current + 1}: ${cur.title}?`,
-          text: onConsole
+          text: onConsole && lab.snap.consoleStep!.checkable
+            ? 'This step happens in the AWS console. If you did it there, CloudTrail may still be on its way to showing it: c checks again. Skipping runs the solution\'s shell lines (its console lines do not) and records the step as skipped.'
+            : onConsole
             ? 'This step happens in the AWS console, which iamlab cannot see on a real account: skipping is how to move past it (do it in your browser first if you like). The solution\'s shell lines run; its console lines do not. The step is recorded as skipped.'
             : lab.account.kind === 'real'
               ? 'Its solution runs in your AWS account so the next steps work, and the step is recorded as skipped.'

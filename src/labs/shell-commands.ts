@@ -62,7 +62,9 @@ function stepText(s: LabSession): string {
   const parts = [`Step ${i} of ${s.lab.steps.length}: ${cur.title}`, '', cur.text.trim()];
   if (cur.kind === 'answer' && cur.prompt) parts.push('', cur.prompt);
   if (cur.kind === 'quiz') for (const q of cur.questions ?? []) parts.push('', `[${q.id}] ${q.text.trim()}`);
-  if (s.consoleStep(cur.id)) {
+  if (s.consoleCheckable(cur.id)) {
+    parts.push('', 'On a real AWS account this step happens in the AWS console in your browser (the `console` commands above work on the simulated account only). iamlab reads what you do there from CloudTrail, which can take a few minutes to show it: `lab check` again after a while, or `lab skip` to move on.');
+  } else if (s.consoleStep(cur.id)) {
     parts.push('', 'On a real AWS account this step happens in the AWS console in your browser, which iamlab cannot see: do it there if you like, then `lab skip` to move on (the `console` commands above work on the simulated account only).');
   }
   return parts.join('\n');

@@ -843,6 +843,23 @@ describe('real account: questions while opening, the spinner, console steps, rea
     assert.match((s.overlay as { text: string }).text, /^This step happens in the AWS console, which iamlab cannot see on a real account: skipping is how to move past it/);
   });
 
+  it('a console step CloudTrail can show: the panel says to do it in the console and check again; a pending check shows as waiting', () => {
+    let s = inLab();
+    s = { ...s, lab: { ...s.lab!, account: { kind: 'real', label: 'AWS account 210987654321' } } };
+    s = feed(s, {
+      type: 'snapshot',
+      snap: snap([], [], {
+        consoleStep: { stepId: 'create-role', checkable: true, message: 'this step happens in the AWS console in your browser; iamlab sees it in CloudTrail' },
+        lastCheck: { stepId: 'create-role', status: 'pending', message: 'CloudTrail has not shown a SwitchRole by user1 yet.' },
+      }),
+    });
+    const foot = stepPanelRows(s.lab!, 70).footer.map(rowText).join(' ').replace(/\s+/g, ' ');
+    assert.match(foot, /! Console step: do it in the AWS console; iamlab reads it from CloudTrail, which can take a few minutes\. c checks again; Esc, then k skips\./);
+    assert.match(foot, /… Waiting: CloudTrail has not shown a SwitchRole by user1 yet\./);
+    s = feed(s, key('escape'), ...typed('k'));
+    assert.match((s.overlay as { text: string }).text, /^This step happens in the AWS console\. If you did it there, CloudTrail may still be on its way/);
+  });
+
   it('the catalog shows real-account progress when the account choice is real', () => {
     const e = { id: 'a', title: 'Switch to an admin role', steps: 6, passed: 3, skipped: 0, started: true, completed: false, backends: ['sim', 'real'] as Array<'sim' | 'real'>, resumeStep: 'Sign in as balu', real: { passed: 1, skipped: 1, started: true, completed: false, resumeStep: 'Attach the policy', accountId: '210987654321' } };
     assert.match(catalogEntryRows(e, false, 78).map(rowText)[1]!, /3\/6 · continue: Sign in as balu$/);
