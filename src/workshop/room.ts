@@ -250,10 +250,11 @@ export function duration(ms: number): string {
 }
 
 /** One line for plain mode. */
-export function eventLine(event: RoomEvent, room?: RoomState): string {
+export function eventLine(event: RoomEvent, room?: RoomState, opts: { omitLab?: boolean } = {}): string {
   const ev: RoomEvent = { ...event, learner: shown(event.learner) };
   const time = ev.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  const lab = ev.lab ? ` (${ev.lab}${progressSuffix(ev, room)})` : '';
+  // omitLab: the view already names the room's one lab
+  const lab = ev.lab ? (opts.omitLab ? (progressSuffix(ev, room) ? ` (${progressSuffix(ev, room).replace(/^, /, '')})` : '') : ` (${ev.lab}${progressSuffix(ev, room)})`) : '';
   switch (ev.kind) {
     case 'joined':
       return `${time} ${ev.learner} joined`;

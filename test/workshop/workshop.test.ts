@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startWorkshopServer, type WorkshopServer } from '../../src/workshop/server.js';
 import { createWorkshopClient, WorkshopClientError, type WorkshopClient } from '../../src/workshop/client.js';
-import { learnerRows, applyEvent, emptyRoom } from '../../src/workshop/room.js';
+import { learnerRows, applyEvent, emptyRoom, MAX_LABS_PER_LEARNER, MAX_IDS_PER_LIST } from '../../src/workshop/room.js';
 import { roomPath } from '../../src/workshop/store.js';
 import { bodySignature, EVENTS_PATH } from '../../src/workshop/protocol.js';
-import { workshopServeCommand } from '../../src/workshop/commands.js';
+import { joinInfo, lanUrls, workshopServeCommand } from '../../src/workshop/commands.js';
+import type { networkInterfaces } from 'node:os';
 
 const KEY = 'room-42-secret';
 const LAB = 'zero-permission-user';
@@ -279,7 +280,7 @@ test('workshop serve --plain prints one line per event and saves the room under 
   const ac = new AbortController();
   let url = '';
   try {
-    const done = workshopServeCommand({ port: 0, plain: true, workshopKey: KEY, out, err, signal: ac.signal, onListening: (s) => (url = s.url) });
+    const done = workshopServeCommand({ port: 0, host: '127.0.0.1', plain: true, workshopKey: KEY, out, err, signal: ac.signal, onListening: (s) => (url = s.url) });
     await until(() => url !== '', 'the room to listen');
     const c = fast(url, 'Mo');
     c.send({ kind: 'started', lab: LAB, step: 'create-user', step_index: 0, steps_total: 3 });
@@ -291,14 +292,26 @@ test('workshop serve --plain prints one line per event and saves the room under 
     assert.equal(await done, 0);
     await c.close(50);
     const lines = text.trim().split('\n');
-    assert.match(lines[0]!, /^iamlab workshop room on http:\/\/127\.0\.0\.1:\d+ \(signed events\); learners join with: iamlab --workshop http:\/\/127\.0\.0\.1:\d+ --name NAME$/);
-    assert.match(lines[1]!, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ Mo joined$/);
-    assert.match(lines[2]!, /Mo started step create-user \(zero-permission-user, 0\/3 done\)$/);
-    assert.match(lines[3]!, /Mo PASSED step create-user \(zero-permission-user, 1\/3 done\)$/);
-    assert.match(lines[4]!, /Mo HINT where-trust on step create-role \(zero-permission-user, 1\/3 done\)$/);
-    assert.equal(lines.length, 5);
-    assert.match(errText, /listens on http:\/\/127\.0\.0\.1:\d+ only/);
+    // the key is masked: learners may read the instructor's screen
+    assert.match(lines[0]!, /^iamlab workshop room on http:\/\/127\.0\.0\.1:\d+ \(signed events\); learners join with: iamlab --workshop http:\/\/127\.0\.0\.1:\d+ --workshop-key •••••• --name NAME$/);
+    assert.equal(lines[1], '(the workshop key is masked here: give learners the key you chose)');
+    assert.match(lines[2]!, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ Mo joined$/);
+    assert.match(lines[3]!, /Mo started step create-user \(zero-permission-user, 0\/3 done\)$/);
+    assert.match(lines[4]!, /Mo PASSED step create-user \(zero-permission-user, 1\/3 done\)$/);
+    assert.match(lines[5]!, /Mo HINT where-trust on step create-role \(zero-permission-user, 1\/3 done\)$/);
+    // when the room closes: the summary, then the same written to files
+    assert.equal(lines[6], '');
+    assert.equal(lines[7], 'The room when it closed:');
+    assert.match(lines[8]!, /^Learner\s+Lab\s+Status\s+Step\s+Done\s+Skipped\s+Hints\s+Solutions viewed\s+Failed checks$/);
+    assert.match(lines[10]!, /^Mo\s+zero-permission-user\s+working\s+2 create-role\s+1\/3\s+0\s+1\s+0\s+0$/);
+    assert.equal(lines.length, 11);
+    assert.doesNotMatch(text + errText, new RegExp(KEY));
+    assert.match(errText, /listens on http:\/\/127\.0\.0\.1:\d+ only: learners on other machines cannot join/);
     assert.ok(existsSync(roomPath(home)));
+    const summary = /the room's summary: (\S+\.md) and (\S+\.csv)/.exec(errText);
+    assert.ok(summary, errText);
+    assert.match(readFileSync(summary[1]!, 'utf8'), /\| Mo \| zero-permission-user \| working \| 2 create-role \| 1\/3 \|/);
+    assert.match(readFileSync(summary[2]!, 'utf8'), /\r\nMo,zero-permission-user,working,2 create-role,1,3,1,0,1,0,0,/);
   } finally {
     if (prev === undefined) delete process.env.IAMLAB_HOME;
     else process.env.IAMLAB_HOME = prev;
@@ -311,15 +324,121 @@ test('workshop serve refuses a bad port and a busy one with a clear message', as
   err.on('data', (d: Buffer) => (e += d.toString()));
   assert.equal(await workshopServeCommand({ port: 'abc', err, out: new PassThrough() }), 2);
   assert.match(e, /--port abc: not a port number/);
+  assert.equal(await workshopServeCommand({ port: 0, stuckMinutes: Number('soon'), err, out: new PassThrough() }), 2);
+  assert.match(e, /--stuck-minutes NaN: give a number of minutes above 0/);
+  assert.equal(await workshopServeCommand({ port: 0, stuckMinutes: -1, err, out: new PassThrough() }), 2);
   const busy = await startWorkshopServer({ port: 0 });
   const prev = process.env.IAMLAB_HOME;
   process.env.IAMLAB_HOME = tmp();
   try {
-    assert.equal(await workshopServeCommand({ port: busy.port, err, out: new PassThrough() }), 1);
+    assert.equal(await workshopServeCommand({ port: busy.port, host: '127.0.0.1', err, out: new PassThrough() }), 1);
     assert.match(e, new RegExp(`port ${busy.port} is in use on 127\\.0\\.0\\.1; pick another with --port`));
+    // the default listens on every address, which includes the busy loopback one
+    assert.equal(await workshopServeCommand({ port: busy.port, err, out: new PassThrough() }), 1);
+    assert.match(e, new RegExp(`port ${busy.port} is in use on 0\\.0\\.0\\.0; pick another with --port`));
   } finally {
     if (prev === undefined) delete process.env.IAMLAB_HOME;
     else process.env.IAMLAB_HOME = prev;
     await busy.close();
   }
+});
+
+const IFACES = {
+  lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
+  docker0: [{ address: '172.17.0.1', netmask: '255.255.0.0', family: 'IPv4', mac: '02:42:00:00:00:01', internal: false, cidr: '172.17.0.1/16' }],
+  wlan0: [
+    { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', mac: 'aa:bb:cc:dd:ee:ff', internal: false, cidr: '192.168.1.20/24' },
+    { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: 'aa:bb:cc:dd:ee:ff', internal: false, cidr: 'fe80::1/64', scopeid: 3 },
+  ],
+} as unknown as ReturnType<typeof networkInterfaces>;
+
+test('the join address: the LAN addresses (the real network first) on 0.0.0.0, this machine only on loopback, the given one otherwise', () => {
+  assert.deepEqual(lanUrls(7357, IFACES), ['http://192.168.1.20:7357', 'http://172.17.0.1:7357']);
+  assert.deepEqual(joinInfo({ url: 'http://0.0.0.0:7357', port: 7357 }, '0.0.0.0', KEY, IFACES), { urls: ['http://192.168.1.20:7357', 'http://172.17.0.1:7357'], localOnly: false, key: KEY });
+  assert.deepEqual(joinInfo({ url: 'http://127.0.0.1:7357', port: 7357 }, '127.0.0.1', undefined, IFACES), { urls: ['http://127.0.0.1:7357'], localOnly: true });
+  assert.deepEqual(joinInfo({ url: 'http://192.168.1.20:7357', port: 7357 }, '192.168.1.20', undefined, IFACES), { urls: ['http://192.168.1.20:7357'], localOnly: false });
+});
+
+test('workshop serve listens on the LAN by default and prints a join command with a LAN address', async () => {
+  const prev = process.env.IAMLAB_HOME;
+  process.env.IAMLAB_HOME = tmp();
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let text = '';
+  let errText = '';
+  out.on('data', (d: Buffer) => (text += d.toString()));
+  err.on('data', (d: Buffer) => (errText += d.toString()));
+  const ac = new AbortController();
+  let server: WorkshopServer | undefined;
+  try {
+    const done = workshopServeCommand({ port: 0, plain: true, out, err, signal: ac.signal, interfaces: IFACES, onListening: (s) => (server = s) });
+    await until(() => text.includes('\n'), 'the first line');
+    assert.equal(server!.host, '0.0.0.0');
+    const port = server!.port;
+    assert.equal(text.split('\n')[0], `iamlab workshop room on http://0.0.0.0:${port} (unsigned events); learners join with: iamlab --workshop http://192.168.1.20:${port} --name NAME`);
+    assert.equal(text.split('\n')[1], `  or, on another network: iamlab --workshop http://172.17.0.1:${port} --name NAME`);
+    assert.match(errText, new RegExp(`anyone who can reach this machine on port ${port} can send progress events`));
+    ac.abort();
+    assert.equal(await done, 0);
+  } finally {
+    if (prev === undefined) delete process.env.IAMLAB_HOME;
+    else process.env.IAMLAB_HOME = prev;
+  }
+});
+
+test('names that could reorder or hide the instructor\'s screen are refused by the room and by the client', async () => {
+  const server = await startWorkshopServer({ port: 0 });
+  try {
+    for (const name of ['ev\u202eil', 'a\u200bb', 'x\u009b31m', 'two\u2028lines', ' Ada']) {
+      const body = JSON.stringify({ v: 1, learner: name, client: 'abcdefgh-1', sent_at: new Date().toISOString(), events: [{ seq: 1, kind: 'joined', at: new Date().toISOString() }] });
+      const r = await fetch(server.url + EVENTS_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      assert.equal(r.status, 400, JSON.stringify(name));
+      assert.match(((await r.json()) as { error: string }).error, /learner: not a display name/);
+      if (name.trim() === name) assert.throws(() => createWorkshopClient({ url: server.url, name }), /--name: a display name has no control, zero-width or text-direction characters/);
+    }
+    assert.deepEqual(Object.keys(server.room.learners), []);
+    // wide and accented names are fine
+    const c = createWorkshopClient({ url: server.url, name: 'Zoë 漢字' });
+    assert.equal(await c.flush(), true);
+    assert.deepEqual(Object.keys(server.room.learners), ['Zoë 漢字']);
+    await c.close(100);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a learner with two apps open stays in the room when one of them quits; the count of apps goes down, not up, on a restart', () => {
+  const r = emptyRoom(new Date(0));
+  const t = (s: number) => new Date(s * 1000).toISOString();
+  applyEvent(r, { at: t(1), learner: 'Ann', kind: 'joined' }, 'laptop');
+  applyEvent(r, { at: t(2), learner: 'Ann', kind: 'joined' }, 'desktop');
+  assert.equal(learnerRows(r, new Date(3000), 60_000)[0]!.devices, 2);
+  applyEvent(r, { at: t(4), learner: 'Ann', kind: 'left' }, 'laptop');
+  let row = learnerRows(r, new Date(5000), 60_000)[0]!;
+  assert.equal(row.status, 'idle');
+  assert.equal(row.devices, 1);
+  applyEvent(r, { at: t(6), learner: 'Ann', kind: 'left' }, 'desktop');
+  row = learnerRows(r, new Date(7000), 60_000)[0]!;
+  assert.equal(row.status, 'left');
+  // the app restarted: a new client id, and still one app
+  applyEvent(r, { at: t(8), learner: 'Ann', kind: 'joined' }, 'desktop-2');
+  row = learnerRows(r, new Date(9000), 60_000)[0]!;
+  assert.equal(row.status, 'idle');
+  assert.equal(row.devices, 1);
+});
+
+test('one learner cannot make the room keep unbounded lists', () => {
+  const r = emptyRoom(new Date(0));
+  const at = new Date(1000).toISOString();
+  for (let i = 0; i < MAX_LABS_PER_LEARNER + 20; i++) applyEvent(r, { at, learner: 'Flood', kind: 'started', lab: `lab-${i}` }, 'c');
+  assert.equal(Object.keys(r.learners.Flood!.labs).length, MAX_LABS_PER_LEARNER);
+  for (let i = 0; i < MAX_IDS_PER_LIST + 20; i++) {
+    applyEvent(r, { at, learner: 'Flood', kind: 'passed', lab: 'lab-0', step: `s-${i}` }, 'c');
+    applyEvent(r, { at, learner: 'Flood', kind: 'hint', lab: 'lab-0', step: `s-${i}`, hint: 'h' }, 'c');
+    applyEvent(r, { at, learner: 'Flood', kind: 'attempt', lab: 'lab-0', step: `s-${i}` }, 'c');
+  }
+  const lab = r.learners.Flood!.labs['lab-0']!;
+  assert.equal(lab.passed.length, MAX_IDS_PER_LIST);
+  assert.equal(Object.keys(lab.hints).length, MAX_IDS_PER_LIST);
+  assert.equal(Object.keys(lab.attempts).length, MAX_IDS_PER_LIST);
 });
