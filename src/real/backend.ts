@@ -66,6 +66,8 @@ export interface RealBackendOptions {
   eventLog?: RealEventLog;
   /** Wall clock for event times (tests inject). */
   now?: () => Date;
+  /** Added to the SDK's User-Agent (CloudTrail records it): the checker marks its own calls so they never count as the learner's. */
+  userAgent?: string;
 }
 
 /** Operations that change nothing in the account (no confirmation asked). */
@@ -211,6 +213,7 @@ export class RealBackend implements Backend {
     };
     if (this.profile) config.profile = this.profile;
     if (endpoint) config.endpoint = endpoint;
+    if (this.o.userAgent) config.customUserAgent = this.o.userAgent;
     if (service === 's3') {
       config.followRegionRedirects = true;
       if (endpoint) config.forcePathStyle = true; // custom endpoints are addressed path-style, as the CLI does

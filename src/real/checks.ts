@@ -45,7 +45,7 @@ import { loadLab } from '../labs/loader.js';
 import { checkStepSpec, stepCheckSpec, type StepCheck, type StepLike } from '../checks/step.js';
 import type { RealAwsError } from './errors.js';
 import { RealEventLog, explanationFromMessage } from './events.js';
-import { DEFAULT_POLL_MS, consoleVisibleInCloudTrail, durationMs, eventNamesFor, eventViewFromCloudTrail } from './cloudtrail.js';
+import { CHECKER_USER_AGENT, DEFAULT_POLL_MS, consoleVisibleInCloudTrail, durationMs, eventNamesFor, eventViewFromCloudTrail } from './cloudtrail.js';
 import { CheckerReadError, mirrorWorld, readFailure, readRealAccount, unknownAwsManaged, type RealAccountData } from './mirror.js';
 
 type Obj = Record<string, unknown>;
@@ -721,8 +721,8 @@ export async function checkReal(labId: string, opts: CheckRealOptions = {}): Pro
   if (keys.length === 2 && !opts.profile2) {
     return fail(`This lab needs two AWS accounts (${keys.join(' and ')}): run it again with --profile2 <a profile of the second account>, or do it on the simulated account.`);
   }
-  const backend = new RealBackend({ ...(opts.backendOptions ?? {}), ...(opts.profile ? { profile: opts.profile } : {}), ...(opts.region ? { region: opts.region } : {}) });
-  const more = keys.length === 2 ? [{ backend: new RealBackend({ ...(opts.backendOptions2 ?? opts.backendOptions ?? {}), profile: opts.profile2!, ...(opts.region ? { region: opts.region } : {}) }), key: keys[1]! }] : [];
+  const backend = new RealBackend({ ...(opts.backendOptions ?? {}), ...(opts.profile ? { profile: opts.profile } : {}), ...(opts.region ? { region: opts.region } : {}), userAgent: CHECKER_USER_AGENT });
+  const more = keys.length === 2 ? [{ backend: new RealBackend({ ...(opts.backendOptions2 ?? opts.backendOptions ?? {}), profile: opts.profile2!, ...(opts.region ? { region: opts.region } : {}), userAgent: CHECKER_USER_AGENT }), key: keys[1]! }] : [];
   try {
     const events = typeof opts.events === 'string' ? new RealEventLog(opts.events) : opts.events;
     // a one-off check: CloudTrail windows start at each step's start (no earlier miss to count from)

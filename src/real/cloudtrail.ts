@@ -55,6 +55,9 @@ export function eventNamesFor(action: string): string[] {
  */
 const CONSOLE_VISIBLE = new Set(['sts:assumerole', 'signin:consolelogin', 's3:listallmybuckets', 'ec2:describeinstances']);
 
+/** What the checker adds to its User-Agent, so CloudTrail tells its calls from the learner's. */
+export const CHECKER_USER_AGENT = 'iamlab-checker';
+
 export function consoleVisibleInCloudTrail(action: string): boolean {
   return CONSOLE_VISIBLE.has(action.toLowerCase());
 }
@@ -70,6 +73,8 @@ export function eventViewFromCloudTrail(ev: Record<string, unknown>): EventView 
     return undefined;
   }
   if (!r || typeof r !== 'object') return undefined;
+  // the checker's own reads (made with the learner's credentials) are never the learner's work
+  if (typeof r.userAgent === 'string' && r.userAgent.includes(CHECKER_USER_AGENT)) return undefined;
   const time = ev.EventTime instanceof Date ? ev.EventTime : new Date(String(r.eventTime ?? ev.EventTime ?? ''));
   if (Number.isNaN(time.getTime())) return undefined;
   const name = String(r.eventName ?? ev.EventName ?? '');

@@ -16,6 +16,7 @@
 // - the access keys setup made for lab users live as long as the session: close() deletes them
 //   (their secrets were only ever in memory), so reopening a lab does not pile up keys until
 //   IAM's two-keys-per-user quota stops the setup.
+import { CHECKER_USER_AGENT } from './cloudtrail.js';
 import type { Credentials } from '../backend/types.js';
 import type { Lab } from '../labs/schema.js';
 import { LabSetupError } from '../labs/world-build.js';
@@ -200,8 +201,9 @@ export async function openRealLabParts(lab: Lab, opts: RealLabPartsOptions): Pro
   });
   for (const name of secondSelf) if (name !== opts.profile2) aliasProfile(shell, name, opts.profile2!);
 
-  const checker = new RealBackend({ ...base, ...(opts.profile ? { profile: opts.profile } : {}) });
-  const checker2 = second ? new RealBackend({ ...base, profile: opts.profile2! }) : undefined;
+  // the checker's calls say so in their User-Agent: in CloudTrail they are never the learner's work
+  const checker = new RealBackend({ ...base, ...(opts.profile ? { profile: opts.profile } : {}), userAgent: CHECKER_USER_AGENT });
+  const checker2 = second ? new RealBackend({ ...base, profile: opts.profile2!, userAgent: CHECKER_USER_AGENT }) : undefined;
   const checks = new RealCheckBackend({
     backend: checker,
     ...(checker2 ? { more: [{ backend: checker2, key: keys[1]! }] } : {}),

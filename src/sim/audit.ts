@@ -29,6 +29,8 @@ export interface AuditEvent {
   outcome: 'success' | 'failure';
   errorCode?: string;
   errorMessage?: string;
+  /** The client's User-Agent, when the call came over HTTP (`iamlab serve`), as CloudTrail records it. */
+  userAgent?: string;
   explanation?: Explanation;
 }
 

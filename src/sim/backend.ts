@@ -133,6 +133,7 @@ export class SimBackend implements Backend {
       resources: ctx.resources,
       outcome: error ? 'failure' : 'success',
       ...(error ? { errorCode: error.aws.code, errorMessage: error.aws.message } : {}),
+      ...(ctx.req.userAgent ? { userAgent: ctx.req.userAgent.slice(0, 1000) } : {}),
       ...(ctx.explanation ? { explanation: ctx.explanation } : {}),
     };
     ctx.w.audit.record(e);

@@ -156,7 +156,7 @@ export function toLookupEvent(w: World, e: AuditEvent): CloudTrailLookupEvent {
     eventName,
     awsRegion: eventRegion(e),
     sourceIPAddress: '127.0.0.1',
-    userAgent: e.via === 'console' ? 'Mozilla/5.0 (iamlab console)' : e.via === 'shell' ? 'aws-cli/2 (iamlab shell)' : 'iamlab',
+    userAgent: e.userAgent ?? (e.via === 'console' ? 'Mozilla/5.0 (iamlab console)' : e.via === 'shell' ? 'aws-cli/2 (iamlab shell)' : 'iamlab'),
   };
   if (!ok && e.errorCode) record.errorCode = e.errorCode;
   if (!ok && e.errorMessage) record.errorMessage = e.errorMessage;

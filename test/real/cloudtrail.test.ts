@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../../src/serve/index.js';
 import { RealBackend } from '../../src/real/backend.js';
 import { RealEventLog } from '../../src/real/events.js';
 import { RealCheckBackend, realModeSpec, CONSOLE_IN_REAL_MODE } from '../../src/real/checks.js';
+import { CHECKER_USER_AGENT } from '../../src/real/cloudtrail.js';
 import { evaluateCheck, type CheckSpec } from '../../src/checks/index.js';
 import type { EventMark } from '../../src/checks/types.js';
 
@@ -53,9 +54,16 @@ const browser = {
   },
 };
 
+function realBackend(profile: string, userAgent?: string): RealBackend {
+  const env = { AWS_ENDPOINT_URL: server.url, AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), HOME: dir };
+  const b = new RealBackend({ env, profile, region: 'eu-west-1', retry: { sleep: async () => {} }, now: () => world.clock.now(), ...(userAgent ? { userAgent } : {}) });
+  backends.push(b);
+  return b;
+}
+
 function checker(profile: string, opts: { pendingFrom?: 'first-miss' | 'step-start' } = {}): RealCheckBackend {
   const env = { AWS_ENDPOINT_URL: server.url, AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), HOME: dir };
-  const b = new RealBackend({ env, profile, region: 'eu-west-1', retry: { sleep: async () => {} }, now: () => world.clock.now() });
+  const b = new RealBackend({ env, profile, region: 'eu-west-1', retry: { sleep: async () => {} }, now: () => world.clock.now(), userAgent: CHECKER_USER_AGENT });
   backends.push(b);
   return new RealCheckBackend({ backend: b, keys: ['main'], events: new RealEventLog(), now: () => world.clock.now(), ...opts });
 }
@@ -141,6 +149,26 @@ describe('real-mode event checks through CloudTrail (iamlab serve)', () => {
     const v = await check(c, { event: { principal: 'user/balu', action: 'sts:AssumeRole', params: { RoleSessionName: 'terminal' } } } as CheckSpec, mark);
     assert.equal(v.status, 'pass', v.message);
     assert.ok(v.evidence.some((e) => /CloudTrail eu-west-1: LookupEvents EventName=AssumeRole .* 1 event/.test(e.text)), JSON.stringify(v.evidence));
+  });
+
+  test("the checker's own calls (made with the learner's keys, marked in their User-Agent) never count as the learner's work", async () => {
+    const c = checker('checker');
+    const mark = c.mark();
+    world.clock.advance(1000);
+    // the checker reads as the `checker` profile (the account's root here)
+    const own = await realBackend('checker', CHECKER_USER_AGENT).call({ service: 'sts', operation: 'GetCallerIdentity', input: {} });
+    assert.ok(own.ok);
+    assert.ok(world.audit.events().some((e) => e.eventName === 'GetCallerIdentity' && e.userAgent?.includes(CHECKER_USER_AGENT)), 'CloudTrail records the agent');
+    world.clock.advance(1000);
+    const leaf = { event: { principal: 'root', action: 'sts:GetCallerIdentity', outcome: 'success' } } as CheckSpec;
+    let r = await check(c, leaf, mark);
+    assert.equal(r.status, 'pending', `only the checker called it: ${r.message}`);
+    // the same call from the learner's own terminal counts
+    const mine = await realBackend('checker').call({ service: 'sts', operation: 'GetCallerIdentity', input: {} });
+    assert.ok(mine.ok);
+    world.clock.advance(1000);
+    r = await check(c, leaf, mark);
+    assert.equal(r.status, 'pass', r.message);
   });
 
   test('a missing event is pending inside the window (from the first check that missed) and fail after it', async () => {
