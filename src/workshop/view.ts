@@ -225,7 +225,7 @@ export function dashboardFrame(room: RoomState, now: Date, o: DashboardOptions):
   if (rows.length === 0) {
     body.push(
       fit(
-        all.length === 0 ? `No learners yet. They join with: ${joinCommand(url, o.join.key, Boolean(o.showKey))}` : `Nobody is ${FILTER_LABEL[filter]} (f shows ${FILTER_LABEL[nextOf(FILTER_KEYS, filter)]}).`,
+        all.length === 0 ? 'No learners yet: they join with the command above.' : `Nobody is ${FILTER_LABEL[filter]} (f shows ${FILTER_LABEL[nextOf(FILTER_KEYS, filter)]}).`,
         width,
         DIM,
       ),

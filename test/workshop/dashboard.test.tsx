@@ -100,7 +100,8 @@ test('an empty, unsigned room says how to join, and that anyone on the network c
   unmount();
   assert.match(text, /no workshop key: events are not authenticated and anyone who can reach this port can send them/);
   assert.match(text, /warning: room\.json was corrupt; moved/);
-  assert.match(text, /No learners yet\. They join with: iamlab --workshop http:\/\/10\.0\.0\.5:7357 --name NAME/);
+  assert.match(text, /^join: iamlab --workshop http:\/\/10\.0\.0\.5:7357 --name NAME$/m);
+  assert.match(text, /No learners yet: they join with the command above\./);
 });
 
 test('a room on loopback says in the join line that only this machine can join', () => {

@@ -1,0 +1,156 @@
+// End to end: the BUILT app in real pseudo-terminals (tmux). An instructor serves a room,
+// two learners join it with the tutor, one passes a step and one asks for a hint and then
+// quits; the instructor's dashboard shows it all, reveals the key on request, and writes the
+// room's summary on quit.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const SOCKET = `iamlab-ws-e2e-${process.pid}`;
+const KEY = 'wk-e2e-7 blue';
+const homes: string[] = [];
+
+function newHome(): string {
+  const h = mkdtempSync(join(tmpdir(), 'iamlab-ws-e2e-'));
+  homes.push(h);
+  return h;
+}
+
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+class Pane {
+  private static n = 0;
+  readonly name = `w${Pane.n++}`;
+  constructor(home: string, args: string[], opts: { cols?: number; rows?: number } = {}) {
+    const env = Object.entries({ CI: 'false', TERM: 'xterm-256color', IAMLAB_HOME: home })
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
+    const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const cmd = `cd ${JSON.stringify(ROOT)} && env -u NO_COLOR -u FORCE_COLOR -u IAMLAB_WORKSHOP_KEY ${env} ${JSON.stringify(process.execPath)} bin/iamlab.js ${quoted}; echo EXIT=$?; sleep 120`;
+    tmux('new-session', '-d', '-s', this.name, '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 30), cmd);
+  }
+  screen(): string {
+    return tmux('capture-pane', '-p', '-J', '-t', this.name);
+  }
+  async waitFor(re: RegExp, timeoutMs = 20_000): Promise<string> {
+    const t0 = Date.now();
+    for (;;) {
+      const s = this.screen();
+      if (re.test(s)) return s;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${re}; the screen:\n${s}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  keys(...k: string[]): void {
+    tmux('send-keys', '-t', this.name, ...k);
+  }
+  text(s: string): void {
+    tmux('send-keys', '-t', this.name, '-l', s);
+  }
+  kill(): void {
+    try {
+      tmux('kill-session', '-t', this.name);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+before(() => {
+  if (!hasTmux) return;
+  tmux('new-session', '-d', '-s', 'keep', 'sleep 3600');
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stderr}`);
+});
+
+after(() => {
+  if (hasTmux) {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
+  }
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
+});
+
+describe('a workshop room in terminals (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
+  it('two learners of the built app reach the instructor’s dashboard: a pass, a hint, a quit; the key shown only on k; the summary written on q', async (t) => {
+    const port = await freePort();
+    const room = newHome();
+    const inst = new Pane(room, ['workshop', 'serve', '--port', String(port), '--host', '127.0.0.1', '--workshop-key', KEY]);
+    t.after(() => inst.kill());
+    let s = await inst.waitFor(/No learners yet/);
+    assert.match(s, new RegExp(`join: iamlab --workshop http://127\\.0\\.0\\.1:${port} --workshop-key •••••• --name NAME  \\(this machine onl`));
+    assert.ok(!s.includes(KEY), s);
+
+    const url = `http://127.0.0.1:${port}`;
+    const ada = new Pane(newHome(), ['--workshop', url, '--workshop-key', KEY, '--name', 'Ada']);
+    const bob = new Pane(newHome(), ['--workshop', url, '--workshop-key', KEY, '--name', 'Bob']);
+    t.after(() => ada.kill());
+    t.after(() => bob.kill());
+    await inst.waitFor(/2 learners:/);
+    for (const p of [ada, bob]) {
+      await p.waitFor(/Switch from a powerless user to an admin role/);
+      p.keys('Enter');
+      await p.waitFor(/Step 1 of 6/);
+    }
+    // Ada passes step 1 (a paste); Bob asks for a hint
+    ada.text(
+      [
+        'cat > trust.json <<EOF',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}',
+        'EOF',
+        'aws iam create-role --role-name temp-user --assume-role-policy-document file://trust.json',
+        'aws iam attach-role-policy --role-name temp-user --policy-arn arn:aws:iam::aws:policy/AdministratorAccess',
+        '',
+      ].join('\n'),
+    );
+    await ada.waitFor(/Step 2 of 6/);
+    bob.keys('Escape');
+    await bob.waitFor(/LAB KEYS/);
+    bob.keys('h');
+    await bob.waitFor(/Hint 1\//);
+
+    s = await inst.waitFor(/^Ada\s+2 \(next\)\s+1\/6\s+0\s+0\s+0\s+0\s+working/m);
+    assert.match(s, /^Bob\s+1 create-temp-user-role\s+0\/6\s+1\s+0\s+0\s+0\s+working/m);
+    assert.match(s, /^iamlab workshop · 2 learners: 0 stuck, 2 working · lab switch-role-admin/m);
+    assert.match(s, /Ada PASSED step create-temp-user-role \(1\/6 done\)/);
+    assert.match(s, /Bob HINT \S+ on step create-temp-user-role \(0\/6 done\)/);
+
+    // Bob quits the tutor: the room shows it
+    bob.keys('C-c');
+    await bob.waitFor(/EXIT=0/);
+    s = await inst.waitFor(/^Bob\s+1 create-temp-user-role\s+0\/6\s+1\s+0\s+0\s+0\s+left \d+s ago/m);
+    assert.match(s, /2 learners: 0 stuck, 1 working, 1 left/);
+
+    // the key only on request, quoted for a shell
+    inst.keys('k');
+    await inst.waitFor(/--workshop-key 'wk-e2e-7 blue' --name NAME/);
+    inst.keys('k');
+    await inst.waitFor(/--workshop-key •••••• --name NAME/);
+
+    inst.keys('q');
+    s = await inst.waitFor(/EXIT=0/);
+    const m = /the room's summary: (\S+\.md) and (\S+\.csv)/.exec(s.replace(/\n/g, ''));
+    assert.ok(m, s);
+    assert.ok(existsSync(m[1]!) && existsSync(m[2]!));
+    const csv = readFileSync(m[2]!, 'utf8');
+    assert.match(csv, /\r\nAda,switch-role-admin,working,2 \(next\),1,6,1,0,0,0,0,/);
+    assert.match(csv, /\r\nBob,switch-role-admin,left,1 create-temp-user-role,0,6,0,0,1,0,0,/);
+  });
+});
