@@ -6,7 +6,9 @@ import { parseInline, renderMarkdown } from './markdown.js';
 import { mapRows } from './map.js';
 import type { CatalogEntry, CheckView, IdentityView, StepView, Summary } from './model.js';
 import { helpContext, lastCheckFor, stepState, type AppState, type LabState, type ShellLine, type ShellPane } from './state.js';
-import { hardWrap, pad, textWidth, truncate, wrapRuns, type Row, type Run, type Style } from './text.js';
+import { hardWrap, pad, textWidth, truncate, truncateRow, wrapRuns, type Row, type Run, type Style } from './text.js';
+
+export { truncateRow };
 import { consoleColor, STEP_MARK, TONE } from './ui/theme.js';
 import { whyRows } from './why.js';
 
@@ -179,22 +181,6 @@ export function catalogEntryRows(e: CatalogEntry, selected: boolean, width: numb
   return [row1, truncateRow(row2, width)];
 }
 
-export function truncateRow(row: Row, width: number): Row {
-  const out: Row = [];
-  let w = 0;
-  for (const r of row) {
-    const rw = textWidth(r.text);
-    if (w + rw <= width) {
-      out.push(r);
-      w += rw;
-      continue;
-    }
-    const t = truncate(r.text, width - w);
-    if (t) out.push({ ...r, text: t });
-    break;
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------
 // lab: step list, instructions, solution

@@ -232,3 +232,21 @@ export function wrapRuns(runs: Run[], width: number, first: Run[] = [], indent =
   rows.push(row);
   return rows;
 }
+
+/** A row of runs cut to `width` cells (the run that crosses the edge is cut with an ellipsis). */
+export function truncateRow(row: Row, width: number): Row {
+  const out: Row = [];
+  let w = 0;
+  for (const r of row) {
+    const rw = textWidth(r.text);
+    if (w + rw <= width) {
+      out.push(r);
+      w += rw;
+      continue;
+    }
+    const t = truncate(r.text, width - w);
+    if (t) out.push({ ...r, text: t });
+    break;
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 // The instructor's dashboard as pure rows of styled runs: dashboard.tsx draws them one
 // terminal row each, and tests read them as text. Nothing here knows about Ink.
-import { pad, textWidth, truncate, type Row, type Run, type Style } from '../app/text.js';
+import { pad, textWidth, truncate, truncateRow, type Row, type Run, type Style } from '../app/text.js';
 import { duration, eventLine, learnerRows, shown, type LearnerRow, type RoomState } from './room.js';
 
 export type SortKey = 'attention' | 'name' | 'progress';
@@ -264,21 +264,6 @@ export function nextFilter(f: FilterKey): FilterKey {
 }
 
 /** Cuts a row of runs to `width` cells. */
-export function clip(row: Row, width: number): Row {
-  const out: Row = [];
-  let used = 0;
-  for (const r of row) {
-    const w = textWidth(r.text);
-    if (used + w <= width) {
-      out.push(r);
-      used += w;
-      continue;
-    }
-    const t = truncate(r.text, width - used);
-    if (t) out.push(r.style ? { text: t, style: r.style } : { text: t });
-    break;
-  }
-  return out;
-}
+export const clip = truncateRow;
 
 export const frameText = (rows: Row[]): string[] => rows.map((r) => r.map((x) => x.text).join('').trimEnd());
