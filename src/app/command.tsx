@@ -57,7 +57,8 @@ export async function appCommand(opts: AppCommandOptions, io: AppIo = { stdin: p
     region: opts.region,
     ...(opts.profile2 ? { profile2: opts.profile2 } : {}),
     columns: io.stdout.columns || 80,
-    workshop: opts.workshop ? { url: opts.workshop, name: opts.name, key: opts.workshopKey } : undefined,
+    // the room's key: --workshop-key, else IAMLAB_WORKSHOP_KEY (as the room and `iamlab report` read it)
+    workshop: opts.workshop ? { url: opts.workshop, name: opts.name, key: opts.workshopKey || io.env.IAMLAB_WORKSHOP_KEY || undefined } : undefined,
   });
   let setupError: string | undefined;
   if (opts.name?.trim() && !opts.workshop) {

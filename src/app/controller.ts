@@ -255,6 +255,7 @@ export class AppController implements AppPort {
     // what the AWS backend noted while the lab was set up (a resource it could not tag …)
     banner.push(...this.notices.splice(0).map((n) => `! ${n}`));
     this.send({ kind: 'started', lab: lab.id, steps_total: steps.length, ...(snap.current < steps.length ? { step: steps[snap.current]!.id, step_index: snap.current } : {}) });
+    if (snap.current < steps.length) this.reported.set('__current', steps[snap.current]!.id);
     const who = session.real?.profile ?? profile;
     return {
       id: lab.id,
@@ -563,6 +564,12 @@ export class AppController implements AppPort {
       if (now === 'passed') this.send({ kind: 'passed', lab: lab.id, step: step.id, step_index: i, steps_total: lab.steps.length });
       if (now === 'skipped') this.send({ kind: 'skip', lab: lab.id, step: step.id, step_index: i, steps_total: lab.steps.length });
     });
+    // the step the learner is on now (the room shows it): after a pass, a skip, or going back
+    const cur = lab.steps[snap.current];
+    if (cur && this.reported.get('__current') !== cur.id) {
+      this.reported.set('__current', cur.id);
+      this.send({ kind: 'started', lab: lab.id, steps_total: lab.steps.length, step: cur.id, step_index: snap.current });
+    }
     // an attempt is what the labs count as one (a failed `lab check` or wrong answer), not every command
     for (const step of lab.steps) {
       const n = snap.progress[step.id]?.attempts ?? 0;

@@ -518,7 +518,7 @@ describe('the app, driven by keys', () => {
     assert.match(f, /\$ iamlab check trust-policy-control/);
   });
 
-  it('with --workshop the room hears joined, started, passed, hint and skip', async (t) => {
+  it('with --workshop the room hears joined, started (each step moved on to), passed, hint and skip', async (t) => {
     const server = await startWorkshopServer({ port: 0 });
     t.after(() => server.close());
     const kinds: string[] = [];
@@ -533,10 +533,11 @@ describe('the app, driven by keys', () => {
     await c.closeLab();
     await c.dispose();
     const t0 = Date.now();
-    while (!kinds.includes('passed:create-balu') && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
+    while (!kinds.includes('started:balu-sts-policy') && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
+    // each step the learner moves on to is announced, so the room shows where everyone is
     assert.deepEqual(
       kinds.filter((k) => !k.startsWith('left')),
-      ['joined', 'started:create-temp-user-role', 'hint:create-temp-user-role', 'skip:create-temp-user-role', 'passed:create-balu'],
+      ['joined', 'started:create-temp-user-role', 'hint:create-temp-user-role', 'skip:create-temp-user-role', 'started:create-balu', 'passed:create-balu', 'started:balu-sts-policy'],
     );
     assert.equal(Object.values(server.room.learners)[0]!.name, 'Ada');
   });
