@@ -126,7 +126,8 @@ describe('a workshop room in terminals (tmux)', { skip: hasTmux ? false : 'tmux 
     bob.keys('h');
     await bob.waitFor(/Hint 1\//);
 
-    s = await inst.waitFor(/^Ada\s+2 \(next\)\s+1\/6\s+0\s+0\s+0\s+0\s+working/m);
+    // the app announces each step it moves on to: the room names Ada's new step
+    s = await inst.waitFor(/^Ada\s+2 create-balu\s+1\/6\s+0\s+0\s+0\s+0\s+working/m);
     assert.match(s, /^Bob\s+1 create-temp-user-role\s+0\/6\s+1\s+0\s+0\s+0\s+working/m);
     assert.match(s, /^iamlab workshop · 2 learners: 0 stuck, 2 working · lab switch-role-admin/m);
     assert.match(s, /Ada PASSED step create-temp-user-role \(1\/6 done\)/);
@@ -150,7 +151,7 @@ describe('a workshop room in terminals (tmux)', { skip: hasTmux ? false : 'tmux 
     assert.ok(m, s);
     assert.ok(existsSync(m[1]!) && existsSync(m[2]!));
     const csv = readFileSync(m[2]!, 'utf8');
-    assert.match(csv, /\r\nAda,switch-role-admin,working,2 \(next\),1,6,1,0,0,0,0,/);
+    assert.match(csv, /\r\nAda,switch-role-admin,working,2 create-balu,1,6,1,0,0,0,0,/);
     assert.match(csv, /\r\nBob,switch-role-admin,left,1 create-temp-user-role,0,6,0,0,1,0,0,/);
   });
 });
