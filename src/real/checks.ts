@@ -198,6 +198,7 @@ export class RealCheckBackend implements CheckBackend {
 
   private async load(): Promise<void> {
     this.failure = undefined;
+    this.trail.clear();
     this.awsManaged.clear();
     this.objectCounts.clear();
     this.instances = undefined;
@@ -581,6 +582,39 @@ export class RealCheckBackend implements CheckBackend {
     return this.o.events.events(since);
   }
 
+  /**
+   * CloudTrail lookups of this check run, by region, event name and start: leaves asking the same
+   * question share one answer (LookupEvents allows about two calls a second per account and region).
+   */
+  private readonly trail = new Map<string, Promise<{ events: Obj[] } | { error: { code: string; message: string } }>>();
+
+  private lookup(region: string, name: string, start: Date): Promise<{ events: Obj[] } | { error: { code: string; message: string } }> {
+    const key = `${region}|${name}|${start.toISOString()}`;
+    let p = this.trail.get(key);
+    if (!p) {
+      p = (async () => {
+        const events: Obj[] = [];
+        let token: string | undefined;
+        for (let page = 0; page < 10; page++) {
+          const r = await this.o.backend.send({
+            service: 'cloudtrail',
+            operation: 'LookupEvents',
+            input: { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }], StartTime: start, MaxResults: 50, ...(token ? { NextToken: token } : {}) },
+            region,
+            via: 'check',
+          });
+          if (!r.ok) return { error: { code: r.error.code, message: r.error.message } };
+          events.push(...((r.output.Events as Obj[] | undefined) ?? []));
+          token = typeof r.output.NextToken === 'string' ? r.output.NextToken : undefined;
+          if (!token) break;
+        }
+        return { events };
+      })();
+      this.trail.set(key, p);
+    }
+    return p;
+  }
+
   /** When each leaf first found no event (lab sessions: the start of its CloudTrail window). */
   private readonly firstMiss = new Map<string, number>();
 
@@ -605,40 +639,29 @@ export class RealCheckBackend implements CheckBackend {
     const seen = new Set<string>();
     for (const region of regions) {
       for (const name of names) {
-        let token: string | undefined;
         let n = 0;
-        for (let page = 0; page < 10; page++) {
-          const r = await b.send({
-            service: 'cloudtrail',
-            operation: 'LookupEvents',
-            input: { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }], StartTime: start, MaxResults: 50, ...(token ? { NextToken: token } : {}) },
-            region,
-            via: 'check',
-          });
-          if (!r.ok) {
-            const why = DENIED_CODES.test(r.error.code)
-              ? `the checker may not read CloudTrail (cloudtrail:LookupEvents: ${r.error.code}), so work done outside iamlab's shell cannot be seen`
-              : `CloudTrail could not be read (${r.error.code}: ${r.error.message})`;
-            evidence.push({ kind: 'note', text: why });
-            const unavailable = want.via === 'console' ? `${CONSOLE_IN_REAL_MODE} (${why})` : why;
-            return { events, evidence, unavailable };
+        const r = await this.lookup(region, name, start);
+        if ('error' in r) {
+          const why = DENIED_CODES.test(r.error.code)
+            ? `the checker may not read CloudTrail (cloudtrail:LookupEvents: ${r.error.code}), so work done outside iamlab's shell cannot be seen`
+            : `CloudTrail could not be read (${r.error.code}: ${r.error.message})`;
+          evidence.push({ kind: 'note', text: why });
+          const unavailable = want.via === 'console' ? `${CONSOLE_IN_REAL_MODE} (${why})` : why;
+          return { events, evidence, unavailable };
+        }
+        for (const raw of r.events) {
+          const id = String(raw.EventId ?? '');
+          if (id && seen.has(id)) continue;
+          seen.add(id);
+          const v = eventViewFromCloudTrail(raw);
+          if (!v || v.time.getTime() < start.getTime()) continue;
+          if (v.outcome === 'failure' && !v.explanation && v.principalArn && DENIED_CODES.test(v.errorCode ?? '')) {
+            // CloudTrail keeps AWS's denial text, which may not say why: the engine says it, from the account's policies
+            const local = await this.decide({ principal: v.principalArn, action: v.action, resource: v.resources[0] ?? '*' }).catch(() => undefined);
+            if (local && local.decision === 'Deny') v.explanation = { ...local, summary: `${local.summary} (evaluated locally from the account's policies)` };
           }
-          for (const raw of (r.output.Events as Obj[] | undefined) ?? []) {
-            const id = String(raw.EventId ?? '');
-            if (id && seen.has(id)) continue;
-            seen.add(id);
-            const v = eventViewFromCloudTrail(raw);
-            if (!v || v.time.getTime() < start.getTime()) continue;
-            if (v.outcome === 'failure' && !v.explanation && v.principalArn && DENIED_CODES.test(v.errorCode ?? '')) {
-              // CloudTrail keeps AWS's denial text, which may not say why: the engine says it, from the account's policies
-              const local = await this.decide({ principal: v.principalArn, action: v.action, resource: v.resources[0] ?? '*' }).catch(() => undefined);
-              if (local && local.decision === 'Deny') v.explanation = { ...local, summary: `${local.summary} (evaluated locally from the account's policies)` };
-            }
-            events.push(v);
-            n++;
-          }
-          token = typeof r.output.NextToken === 'string' ? r.output.NextToken : undefined;
-          if (!token) break;
+          events.push(v);
+          n++;
         }
         evidence.push({ kind: 'read', text: `CloudTrail ${region}: LookupEvents EventName=${name} since ${since.at} → ${n} event${n === 1 ? '' : 's'}` });
       }

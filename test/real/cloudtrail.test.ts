@@ -171,6 +171,25 @@ describe('real-mode event checks through CloudTrail (iamlab serve)', () => {
     assert.equal(r.status, 'pass', r.message);
   });
 
+  test('leaves asking CloudTrail the same question in one check run share one lookup (LookupEvents is rate-limited); the next run asks again', async () => {
+    const c = checker('checker');
+    const mark = c.mark();
+    world.clock.advance(1000);
+    const lookups = () => world.audit.events().filter((e) => e.eventName === 'LookupEvents').length;
+    await c.begin();
+    const before = lookups();
+    const leaf = switched;
+    const ctx = { accounts: { main: A }, defaultAccount: A, stepMark: mark };
+    await evaluateCheck(realModeSpec(leaf), c, ctx);
+    const one = lookups() - before;
+    assert.ok(one >= 1, 'CloudTrail was asked');
+    await evaluateCheck(realModeSpec({ ...leaf, id: 'again' } as CheckSpec), c, ctx);
+    assert.equal(lookups() - before, one, 'the same question in the same run is not asked twice');
+    await c.begin();
+    await evaluateCheck(realModeSpec(leaf), c, ctx);
+    assert.equal(lookups() - before, 2 * one, 'a new run asks afresh');
+  });
+
   test('a missing event is pending inside the window (from the first check that missed) and fail after it', async () => {
     const c = checker('checker');
     world.clock.advance(3600_000);
