@@ -4,97 +4,20 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsEnv, hasAws } from '../serve/aws-cli.js';
+import { ROOT, Terminals, hasTmux } from './tmux.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const SOCKET = `iamlab-e2e-${process.pid}`;
-const homes: string[] = [];
+const term = new Terminals('iamlab-e2e');
+const newHome = () => term.newHome();
 
-function newHome(): string {
-  const h = mkdtempSync(join(tmpdir(), 'iamlab-e2e-'));
-  homes.push(h);
-  return h;
-}
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-
-class Pane {
-  private static n = 0;
-  readonly name = `t${Pane.n++}`;
-  constructor(home: string, opts: { env?: Record<string, string>; cols?: number; rows?: number; args?: string } = {}) {
-    const env = Object.entries({ CI: 'false', TERM: 'xterm-256color', IAMLAB_HOME: home, ...opts.env })
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .join(' ');
-    const unset = ['NO_COLOR', 'FORCE_COLOR'].filter((k) => !opts.env?.[k]).map((k) => `-u ${k}`).join(' ');
-    const cmd = `cd ${JSON.stringify(ROOT)} && env ${unset} ${env} ${JSON.stringify(process.execPath)} bin/iamlab.js ${opts.args ?? ''}; echo EXIT=$?; sleep 120`;
-    tmux('new-session', '-d', '-s', this.name, '-x', String(opts.cols ?? 80), '-y', String(opts.rows ?? 24), cmd);
-  }
-  screen(colours = false): string {
-    return tmux('capture-pane', '-p', ...(colours ? ['-e'] : []), '-t', this.name);
-  }
-  async waitFor(re: RegExp, timeoutMs = 15_000): Promise<string> {
-    const t0 = Date.now();
-    for (;;) {
-      const s = this.screen();
-      if (re.test(s)) return s;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${re}; the screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  keys(...k: string[]): void {
-    tmux('send-keys', '-t', this.name, ...k);
-  }
-  /** Literal text (a paste when it holds newlines). */
-  text(s: string): void {
-    tmux('send-keys', '-t', this.name, '-l', s);
-  }
-  /** Types a command, waits for its echo on the prompt line, then presses Enter (ink-notes §3.1). */
-  async run(line: string, then?: RegExp): Promise<string> {
-    this.text(line);
-    const tail = line.slice(-24).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    await this.waitFor(new RegExp(`\\$.*${tail}\\s*$`, 'm'));
-    this.keys('Enter');
-    return then ? this.waitFor(then) : this.screen();
-  }
-  /** Sends a key and waits for the lab-keys bar. */
-  async labKeys(): Promise<void> {
-    this.keys('Escape');
-    await this.waitFor(/LAB KEYS/);
-  }
-  kill(): void {
-    try {
-      tmux('kill-session', '-t', this.name);
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
-before(() => {
-  if (!hasTmux) return;
-  // a session that outlives the others: tmux stops its server when the last session ends
-  tmux('new-session', '-d', '-s', 'keep', 'sleep 3600');
-  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stderr}`);
-});
-
-after(() => {
-  if (hasTmux) {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-    // the server leaves its socket file behind
-    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
-  }
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
-});
+before(() => term.setUp());
+after(() => term.tearDown());
 
 describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
   it('a whole lab: catalog → six steps (paste, heredoc, dialogs) → quit midway, restart at the same step → completion → restart shows it complete', async (t) => {
     const home = newHome();
-    let p = new Pane(home);
+    let p = term.pane(home);
     t.after(() => p.kill());
     let s = await p.waitFor(/Switch from a powerless user to an admin role/);
     assert.match(s, /6 steps · not started/);
@@ -138,7 +61,7 @@ describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux i
     p.kill();
 
     // restart: the catalog says where to continue, the lab opens at step 4 with the same world
-    p = new Pane(home);
+    p = term.pane(home);
     s = await p.waitFor(/3\/6 · continue: Sign in as balu/);
     p.keys('Enter');
     await p.waitFor(/Step 4 of 6/);
@@ -186,7 +109,7 @@ describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux i
     p.kill();
 
     // restart once more: the catalog shows the lab complete
-    p = new Pane(home);
+    p = term.pane(home);
     await p.waitFor(/✓ complete/);
     p.text('q');
     await p.waitFor(/EXIT=0/);
@@ -194,7 +117,7 @@ describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux i
 
   it('^X turns the endpoint on: the real aws CLI in another shell sources the file it names, does step 1 there, and the app checks it', { skip: hasAws ? false : 'the aws CLI is not on PATH' }, async (t) => {
     const home = newHome();
-    const p = new Pane(home, { args: 'start switch-role-admin' });
+    const p = term.pane(home, { args: ['start', 'switch-role-admin'] });
     t.after(() => p.kill());
     await p.waitFor(/Step 1 of 6/);
     p.keys('C-x');
@@ -202,8 +125,7 @@ describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux i
     assert.match(s, /─ shell · endpoint 127\.0\.0\.1:\d+ /);
     const file = join(home, 'labs', 'switch-role-admin', 'endpoint.sh');
     // "another terminal": a clean environment that knows nothing but what the file exports
-    const cfg = mkdtempSync(join(tmpdir(), 'iamlab-e2e-aws-'));
-    homes.push(cfg);
+    const cfg = newHome();
     const env = awsEnv(cfg);
     const trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}';
     const out = execFileSync(
@@ -224,8 +146,8 @@ describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux i
   it('NO_COLOR: no colour codes on screen; without it there are', async (t) => {
     // CI=false (which Ink needs) makes chalk assume a CI log without colour, so both runs
     // force colour; NO_COLOR must still win (bin/iamlab.js maps it to FORCE_COLOR=0).
-    const plain = new Pane(newHome(), { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
-    const coloured = new Pane(newHome(), { env: { FORCE_COLOR: '1' } });
+    const plain = term.pane(newHome(), { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    const coloured = term.pane(newHome(), { env: { FORCE_COLOR: '1' } });
     t.after(() => {
       plain.kill();
       coloured.kill();
@@ -241,18 +163,18 @@ describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux i
   });
 
   it('resize: the frame redraws within the new size', async (t) => {
-    const p = new Pane(newHome());
+    const p = term.pane(newHome());
     t.after(() => p.kill());
     await p.waitFor(/not started/);
     p.keys('Enter');
     await p.waitFor(/Step 1 of 6/);
-    tmux('resize-window', '-t', p.name, '-x', '60', '-y', '18');
+    term.tmux('resize-window', '-t', p.name, '-x', '60', '-y', '18');
     let s = await p.waitFor(/Step 1 of 6[\s\S]*Enter run/);
     const rows = s.replace(/\n+$/, '').split('\n');
     assert.ok(rows.length <= 18, `${rows.length} rows`);
     for (const r of rows) assert.ok([...r].length <= 60, `too wide: ${r}`);
     assert.match(rows[0]!, /iamlab/);
-    tmux('resize-window', '-t', p.name, '-x', '100', '-y', '30');
+    term.tmux('resize-window', '-t', p.name, '-x', '100', '-y', '30');
     s = await p.waitFor(/^›▸ 1 Create the role temp-use[\s\S]*Esc lab keys/m);
     assert.ok(s.replace(/\n+$/, '').split('\n').length <= 30);
   });

@@ -4,25 +4,13 @@
 // room's summary on quit.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { Terminals, hasTmux } from '../app/tmux.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const SOCKET = `iamlab-ws-e2e-${process.pid}`;
 const KEY = 'wk-e2e-7 blue';
-const homes: string[] = [];
-
-function newHome(): string {
-  const h = mkdtempSync(join(tmpdir(), 'iamlab-ws-e2e-'));
-  homes.push(h);
-  return h;
-}
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const term = new Terminals('iamlab-ws-e2e');
+const newHome = () => term.newHome();
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,72 +23,25 @@ function freePort(): Promise<number> {
   });
 }
 
-class Pane {
-  private static n = 0;
-  readonly name = `w${Pane.n++}`;
-  constructor(home: string, args: string[], opts: { cols?: number; rows?: number } = {}) {
-    const env = Object.entries({ CI: 'false', TERM: 'xterm-256color', IAMLAB_HOME: home })
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .join(' ');
-    const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const cmd = `cd ${JSON.stringify(ROOT)} && env -u NO_COLOR -u FORCE_COLOR -u IAMLAB_WORKSHOP_KEY ${env} ${JSON.stringify(process.execPath)} bin/iamlab.js ${quoted}; echo EXIT=$?; sleep 120`;
-    tmux('new-session', '-d', '-s', this.name, '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 30), cmd);
-  }
-  screen(): string {
-    return tmux('capture-pane', '-p', '-J', '-t', this.name);
-  }
-  async waitFor(re: RegExp, timeoutMs = 20_000): Promise<string> {
-    const t0 = Date.now();
-    for (;;) {
-      const s = this.screen();
-      if (re.test(s)) return s;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${re}; the screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  keys(...k: string[]): void {
-    tmux('send-keys', '-t', this.name, ...k);
-  }
-  text(s: string): void {
-    tmux('send-keys', '-t', this.name, '-l', s);
-  }
-  kill(): void {
-    try {
-      tmux('kill-session', '-t', this.name);
-    } catch {
-      /* already gone */
-    }
-  }
-}
+/** `node bin/iamlab.js ARGS` at 100×30, wrapped lines read as one. */
+const pane = (home: string, args: string[]) => term.pane(home, { args, cols: 100, rows: 30, joined: true });
 
-before(() => {
-  if (!hasTmux) return;
-  tmux('new-session', '-d', '-s', 'keep', 'sleep 3600');
-  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stderr}`);
-});
-
-after(() => {
-  if (hasTmux) {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
-  }
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
-});
+before(() => term.setUp());
+after(() => term.tearDown());
 
 describe('a workshop room in terminals (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
   it('two learners of the built app reach the instructor’s dashboard: a pass, a hint, a quit; the key shown only on k; the summary written on q', async (t) => {
     const port = await freePort();
     const room = newHome();
-    const inst = new Pane(room, ['workshop', 'serve', '--port', String(port), '--host', '127.0.0.1', '--workshop-key', KEY]);
+    const inst = pane(room, ['workshop', 'serve', '--port', String(port), '--host', '127.0.0.1', '--workshop-key', KEY]);
     t.after(() => inst.kill());
     let s = await inst.waitFor(/No learners yet/);
     assert.match(s, new RegExp(`join: iamlab --workshop http://127\\.0\\.0\\.1:${port} --workshop-key •••••• --name NAME  \\(this machine onl`));
     assert.ok(!s.includes(KEY), s);
 
     const url = `http://127.0.0.1:${port}`;
-    const ada = new Pane(newHome(), ['--workshop', url, '--workshop-key', KEY, '--name', 'Ada']);
-    const bob = new Pane(newHome(), ['--workshop', url, '--workshop-key', KEY, '--name', 'Bob']);
+    const ada = pane(newHome(), ['--workshop', url, '--workshop-key', KEY, '--name', 'Ada']);
+    const bob = pane(newHome(), ['--workshop', url, '--workshop-key', KEY, '--name', 'Bob']);
     t.after(() => ada.kill());
     t.after(() => bob.kill());
     await inst.waitFor(/2 learners:/);
