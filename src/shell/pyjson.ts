@@ -148,12 +148,7 @@ function parseObject(s: string, end: number): [Record<string, unknown>, number] 
     end += 1;
     end = skipWs(s, end);
     let value: unknown;
-    try {
-      [value, end] = scanOnce(s, end);
-    } catch (e) {
-      if (e instanceof StopIteration) throw new PyJsonError('Expecting value', s, e.pos);
-      throw e;
-    }
+    [value, end] = scanValue(s, end);
     obj[key] = value;
     end = skipWs(s, end);
     const c = s.slice(end, end + 1);
@@ -172,18 +167,23 @@ function parseObject(s: string, end: number): [Record<string, unknown>, number] 
   return [obj, end];
 }
 
+/** A member's value: where none starts, Python's "Expecting value" at that place. */
+function scanValue(s: string, end: number): [unknown, number] {
+  try {
+    return scanOnce(s, end);
+  } catch (e) {
+    if (e instanceof StopIteration) throw new PyJsonError('Expecting value', s, e.pos);
+    throw e;
+  }
+}
+
 function parseArray(s: string, end: number): [unknown[], number] {
   const values: unknown[] = [];
   end = skipWs(s, end);
   if (s.slice(end, end + 1) === ']') return [values, end + 1];
   for (;;) {
     let value: unknown;
-    try {
-      [value, end] = scanOnce(s, end);
-    } catch (e) {
-      if (e instanceof StopIteration) throw new PyJsonError('Expecting value', s, e.pos);
-      throw e;
-    }
+    [value, end] = scanValue(s, end);
     values.push(value);
     end = skipWs(s, end);
     const c = s.slice(end, end + 1);

@@ -87,6 +87,12 @@ export class ShorthandParser {
   }
 
   private keyval(): [string, ShorthandValue] {
+    const key = this.keyAndEquals();
+    return [key, this.values()];
+  }
+
+  /** `key=` or `key@=` (the value names a file to read): the key, with resolveFiles set to match. */
+  private keyAndEquals(): string {
     const key = this.key();
     this.resolveFiles = false;
     try {
@@ -96,7 +102,7 @@ export class ShorthandParser {
       if (!(e instanceof SyntaxErr)) throw e;
     }
     this.expect('=', true);
-    return [key, this.values()];
+    return key;
   }
 
   private key(): string {
@@ -175,15 +181,7 @@ export class ShorthandParser {
     this.expect('{', true);
     const kv: Record<string, ShorthandValue> = {};
     while (this.current() !== '}') {
-      const key = this.key();
-      this.resolveFiles = false;
-      try {
-        this.expect('@', true);
-        this.resolveFiles = true;
-      } catch (e) {
-        if (!(e instanceof SyntaxErr)) throw e;
-      }
-      this.expect('=', true);
+      const key = this.keyAndEquals();
       const v = this.explicitValues();
       this.consumeWhitespace();
       if (this.current() !== '}') {
