@@ -3,10 +3,10 @@
 // records the shell's calls in <dir>/real-events.jsonl), the lab's starting world created in the
 // account(s), the shell (the learner's real profiles, secrets hidden, state passed in secret-free),
 // and the read-only checks. Progress, hints, skips, answers and step order stay with src/labs,
-// which is why this returns parts instead of a session (src/real/lab.ts openRealLab is the
-// stand-alone variant of the same wiring).
+// which is why this returns parts instead of a session (src/real/lab.ts openRealLab wraps the same
+// parts for use without src/labs).
 //
-// Differences from openRealLab, on purpose:
+// On purpose:
 // - the lab is passed in (already loaded and cached by src/labs), and so is the saved shell state
 //   (src/labs reads it, and moves a damaged file aside with a warning);
 // - the workspace is the caller's (the labs keep a real-account workspace apart from the
@@ -68,7 +68,7 @@ export interface RealLabParts {
 }
 
 /**
- * Why a lab cannot run on the real account(s) given (openRealLab's messages), or undefined:
+ * Why a lab cannot run on the real account(s) given, or undefined:
  * more than two accounts, or two accounts without --profile2.
  */
 export function realAccountsProblem(lab: Pick<Lab, 'id' | 'world'>, profile2: string | undefined): string | undefined {

@@ -1,22 +1,21 @@
-// Everything a lab needs to run on a real account, wired together, for the tutor (`iamlab start
-// <lab> --real`) and the lab shell: the learner's backend (asks before the first write, tags
-// what it creates, records the shell's calls), the lab's starting world created in the account,
-// the shell (real profiles, hidden secrets), and the checks (read-only, through a checker backend).
-// Progress, hints and step order stay with src/labs; this module answers "check step X now".
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// A lab on a real account, stand-alone (without src/labs' progress): the same wiring a
+// LabSession uses (src/real/lab-session.ts openRealLabParts: the learner's backend that asks before
+// the first write and tags what it creates, the lab's starting world created in the account, the
+// shell with real profiles and hidden secrets, the read-only checks), plus the shell state kept in
+// <dir>/real-shell.json (no secrets) and "check step X now".
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../labs/schema.js';
 import { loadLab } from '../labs/loader.js';
-import type { CheckSpec } from '../checks/spec.js';
-import { checkStepSpec, stepCheckSpec, type StepCheck, type StepLike } from '../checks/step.js';
+import { checkStepSpec, type StepCheck, type StepLike } from '../checks/step.js';
 import type { EventMark } from '../checks/types.js';
 import type { ShellState } from '../shell/types.js';
 import type { PromptFn } from '../shell/types.js';
-import { RealBackend, type RealBackendOptions, type WriteConfirmation } from './backend.js';
-import { RealEventLog } from './events.js';
-import { RealCheckBackend, realModeSpec } from './checks.js';
-import { RealShellSession } from './shell.js';
-import { setupRealLab, type RealSetupResult } from './setup.js';
+import type { RealBackendOptions, WriteConfirmation } from './backend.js';
+import type { RealEventLog } from './events.js';
+import type { RealCheckBackend } from './checks.js';
+import type { RealShellSession } from './shell.js';
+import { openRealLabParts, realStep, type RealLabParts } from './lab-session.js';
 
 export interface OpenRealLabOptions {
   /** Where the lab's files live: <dir>/real-shell.json (no secrets), real-events.jsonl, workspace/. */
@@ -41,7 +40,8 @@ export interface RealLab {
   lab: Lab;
   /** Lab account key → real account id. */
   accounts: Record<string, string>;
-  setup: RealSetupResult;
+  /** What setup did in the account(s). No secrets. */
+  setup: RealLabParts['setup'];
   shell: RealShellSession;
   checks: RealCheckBackend;
   events: RealEventLog;
@@ -51,34 +51,17 @@ export interface RealLab {
   checkStep(stepId: string, opts?: { mark?: EventMark; answers?: { answer?: string; questions?: Record<string, string> } }): Promise<StepCheck>;
   /** Saves the shell state (without secrets). */
   save(): void;
-  close(): void;
+  /** Deletes the access keys setup made for lab users and closes the clients; resolves to what could not be done. */
+  close(): Promise<string[]>;
 }
 
 /**
  * Opens a lab on the real account: creates its starting world there (asking first), the shell,
- * and the checks. Throws LabNotFoundError / LabLoadError for a bad lab id, and an Error with a
- * clear message when the lab cannot run here (two accounts without --profile2, setup refused).
+ * and the checks. Throws LabNotFoundError / LabLoadError for a bad lab id, and LabSetupError with
+ * a clear message when the lab cannot run here (two accounts without --profile2, setup refused).
  */
 export async function openRealLab(labId: string, opts: OpenRealLabOptions): Promise<RealLab> {
   const lab = loadLab(labId, opts.labsDir);
-  const keys = Object.keys(lab.world.accounts);
-  if (keys.length > 2) throw new Error(`Lab ${lab.id} uses ${keys.length} accounts; on a real account iamlab runs labs with at most two. Do it on the simulated account.`);
-  if (keys.length === 2 && !opts.profile2) throw new Error(`Lab ${lab.id} needs two AWS accounts (${keys.join(' and ')}): add --profile2 <a profile of the second account>, or do it on the simulated account.`);
-  mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
-  const events = new RealEventLog(join(opts.dir, 'real-events.jsonl'));
-  const base: RealBackendOptions = {
-    ...(opts.backendOptions ?? {}),
-    ...(opts.region ? { region: opts.region } : {}),
-    ...(opts.prompt ? { mfaCodeProvider: async (serial: string) => (await opts.prompt!(`Enter MFA code for ${serial}: `)) ?? '' } : {}),
-  };
-  const learner = new RealBackend({ ...base, ...(opts.profile ? { profile: opts.profile } : {}), labId: lab.id, eventLog: events, ...(opts.confirmWrite ? { confirmWrite: opts.confirmWrite } : {}) });
-  const second = keys.length === 2 ? new RealBackend({ ...base, profile: opts.profile2!, labId: lab.id, ...(opts.confirmWrite ? { confirmWrite: opts.confirmWrite } : {}) }) : undefined;
-  const setup = await setupRealLab(lab, { [keys[0]!]: learner, ...(second ? { [keys[1]!]: second } : {}) });
-  if (setup.failed) {
-    learner.close();
-    second?.close();
-    throw new Error(`Setting up lab ${lab.id} in your account stopped: ${setup.failed}`);
-  }
   const statePath = join(opts.dir, 'real-shell.json');
   let state: ShellState | undefined;
   if (existsSync(statePath)) {
@@ -88,49 +71,29 @@ export async function openRealLab(labId: string, opts: OpenRealLabOptions): Prom
       renameSync(statePath, `${statePath}.corrupt-${Date.now()}`);
     }
   }
-  const shell = new RealShellSession({
-    backend: learner,
-    workspaceDir: join(opts.dir, 'workspace'),
-    ...(state ? { state } : {}),
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    ...(opts.region ? { region: opts.region } : {}),
-    extraProfiles: setup.profiles,
-    ...(opts.prompt ? { prompt: opts.prompt } : {}),
-    ...(opts.interactiveEditor !== undefined ? { interactiveEditor: opts.interactiveEditor } : {}),
-    ...(opts.columns ? { columns: opts.columns } : {}),
-    ...(opts.color !== undefined ? { color: opts.color } : {}),
-  });
-  const checker = new RealBackend({ ...base, ...(opts.profile ? { profile: opts.profile } : {}) });
-  const checker2 = second ? new RealBackend({ ...base, profile: opts.profile2! }) : undefined;
-  const checks = new RealCheckBackend({ backend: checker, ...(checker2 ? { more: [{ backend: checker2, key: keys[1]! }] } : {}), keys, shell: shell.link(), events, ...(opts.region ? { region: opts.region } : {}) });
-  const accounts = setup.accounts;
+  const { labsDir: _l, ...o } = opts;
+  const parts = await openRealLabParts(lab, { ...o, workspaceDir: join(opts.dir, 'workspace'), ...(state ? { state } : {}) });
+  const { accounts, shell, checks } = parts;
+  const first = Object.keys(lab.world.accounts)[0]!;
   return {
     lab,
     accounts,
-    setup,
+    setup: parts.setup,
     shell,
     checks,
-    events,
+    events: parts.events,
     mark: () => checks.mark(),
     async checkStep(stepId, o = {}) {
       const step = lab.steps.find((s) => s.id === stepId);
       if (!step) throw new Error(`lab ${lab.id} has no step ${stepId}`);
       await checks.begin();
-      const spec = stepCheckSpec(step as StepLike);
-      const realStep: StepLike = {
-        ...(step as StepLike),
-        ...(spec ? { check: realModeSpec(spec) } : {}),
-        ...(step.diagnose ? { diagnose: step.diagnose.map((d) => ({ ...d, when: realModeSpec(d.when as CheckSpec) })) } : {}),
-      };
-      return checkStepSpec(realStep, checks, { accounts, defaultAccount: accounts[keys[0]!]!, ...(o.mark ? { stepMark: o.mark } : {}), ...(o.answers ? { answers: o.answers } : {}) });
+      return checkStepSpec(realStep(step as StepLike), checks, { accounts, defaultAccount: accounts[first]!, ...(o.mark ? { stepMark: o.mark } : {}), ...(o.answers ? { answers: o.answers } : {}) });
     },
     save() {
       const tmp = `${statePath}.tmp-${process.pid}`;
       writeFileSync(tmp, JSON.stringify(shell.persistableState(), null, 2), { mode: 0o600 });
       renameSync(tmp, statePath);
     },
-    close() {
-      for (const b of [learner, second, checker, checker2]) b?.close();
-    },
+    close: () => parts.close(),
   };
 }
