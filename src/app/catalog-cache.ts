@@ -6,10 +6,11 @@
 // validation — for display only; opening a lab loads and validates everything.
 // Only node:fs/node:path and env-paths: nothing heavy.
 
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import envPaths from 'env-paths';
 import type { CatalogEntry, RealProgress } from './model.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 export const CACHE_FORMAT = 1;
 
@@ -88,10 +89,7 @@ export function readCatalogCache(path: string, version: string): CatalogCache | 
 /** Writes the cache atomically; a failure to write only costs speed, so it is ignored. */
 export function writeCatalogCache(path: string, c: CatalogCache): void {
   try {
-    mkdirSync(join(path, '..'), { recursive: true });
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(c));
-    renameSync(tmp, path);
+    writeFileAtomic(path, JSON.stringify(c));
   } catch {
     /* read-only home: no cache */
   }

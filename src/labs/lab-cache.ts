@@ -3,11 +3,12 @@
 // skips the YAML parser and the schema library. On a miss the real loader runs (and reports a
 // broken file exactly as before); the cache is best effort and never required.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabLoadError, LabNotFoundError, defaultLabsDir, labIds } from './lab-files.js';
 import type { Lab } from './schema.js';
 import { VERSION } from '../version.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 /** Bump when the loader or the Lab shape changes, so old cache entries are never read. */
 const LOADER_VERSION = 1;
@@ -52,10 +53,7 @@ export async function loadLabCached(id: string, opts: { labsDir?: string; cacheD
   const lab = loadLabFile(join(dir, 'lab.yaml'), id);
   if (file && opts.cacheDir) {
     try {
-      mkdirSync(opts.cacheDir, { recursive: true });
-      const tmp = `${file}.tmp-${process.pid}`;
-      writeFileSync(tmp, JSON.stringify(lab));
-      renameSync(tmp, file);
+      writeFileAtomic(file, JSON.stringify(lab));
     } catch {
       /* the cache is an optimisation only */
     }

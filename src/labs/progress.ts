@@ -9,6 +9,7 @@ import type Conf from 'conf';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 
 export interface EventMarkJSON {
   at: string;
@@ -193,10 +194,7 @@ export class ProgressStore {
       return;
     }
     // conf not loaded (a synchronous caller): write the same file the way conf does, atomically.
-    mkdirSync(this.home, { recursive: true });
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(this.data, undefined, '\t'));
-    renameSync(tmp, this.path);
+    writeFileAtomic(this.path, JSON.stringify(this.data, undefined, '\t'));
   }
 
   /** Stores the record under its own backend's key (p.backend). */

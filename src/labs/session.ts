@@ -8,7 +8,7 @@
 // the advance rules are this file's, for both. Real-account files: <home>/labs/<id>/real-shell.json
 // (no secrets), real-events.jsonl (the shell's calls), real-workspace/; progress under the conf key
 // labs-real.<id> (with account_id), apart from the simulated account's labs.<id>.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimBackend, World, WorldSnapshotError, loadWorldFile, saveWorldFile } from '../sim/index.js';
 import type { ShellSession, ShellResult, ShellState, ShellOptions } from '../shell/index.js';
@@ -29,6 +29,7 @@ import { registerLabCommands } from './shell-commands.js';
 import type { RealBackend, RealBackendOptions, WriteConfirmation } from '../real/backend.js';
 import type { RealCheckBackend } from '../real/checks.js';
 import type { RealLabParts } from '../real/lab-session.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 export interface OpenLabOptions {
   /** Default: $IAMLAB_HOME, else conf's config directory. */
@@ -116,11 +117,7 @@ function parseClock(s: string): number {
   return Number(m[1]) * (m[2] === 's' ? SECOND : m[2] === 'm' ? 60 * SECOND : 3600 * SECOND);
 }
 
-function atomicWrite(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, path);
-}
+const atomicWrite = (path: string, text: string) => writeFileAtomic(path, text, { mode: 0o600 });
 
 type ShellCtor = new (o: ShellOptions) => ShellSession;
 

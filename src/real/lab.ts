@@ -3,7 +3,7 @@
 // the first write and tags what it creates, the lab's starting world created in the account, the
 // shell with real profiles and hidden secrets, the read-only checks), plus the shell state kept in
 // <dir>/real-shell.json (no secrets) and "check step X now".
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../labs/schema.js';
 import { loadLab } from '../labs/loader.js';
@@ -16,6 +16,7 @@ import type { RealEventLog } from './events.js';
 import type { RealCheckBackend } from './checks.js';
 import type { RealShellSession } from './shell.js';
 import { openRealLabParts, realStep, type RealLabParts } from './lab-session.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 export interface OpenRealLabOptions {
   /** Where the lab's files live: <dir>/real-shell.json (no secrets), real-events.jsonl, workspace/. */
@@ -90,9 +91,7 @@ export async function openRealLab(labId: string, opts: OpenRealLabOptions): Prom
       return checkStepSpec(realStep(step as StepLike), checks, { accounts, defaultAccount: accounts[first]!, ...(o.mark ? { stepMark: o.mark } : {}), ...(o.answers ? { answers: o.answers } : {}) });
     },
     save() {
-      const tmp = `${statePath}.tmp-${process.pid}`;
-      writeFileSync(tmp, JSON.stringify(shell.persistableState(), null, 2), { mode: 0o600 });
-      renameSync(tmp, statePath);
+      writeFileAtomic(statePath, JSON.stringify(shell.persistableState(), null, 2), { mode: 0o600 });
     },
     close: () => parts.close(),
   };

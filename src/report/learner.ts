@@ -1,8 +1,9 @@
 // The learner's display name, remembered between runs ($IAMLAB_HOME/learner.json), so
 // `iamlab report` can name the learner who once gave `--name` (to the app or to report).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { iamlabHome } from '../workshop/home.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 export function learnerFile(home = iamlabHome()): string {
   return join(home, 'learner.json');
@@ -24,10 +25,7 @@ export function rememberLearnerName(name: string, home = iamlabHome()): boolean 
   if (!n) return false;
   const file = learnerFile(home);
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, `${JSON.stringify({ name: n.slice(0, 200) })}\n`);
-    renameSync(tmp, file);
+    writeFileAtomic(file, `${JSON.stringify({ name: n.slice(0, 200) })}\n`);
     return true;
   } catch {
     return false;

@@ -2,12 +2,13 @@
 // user `admin` (AdministratorAccess, a console password) whose access keys are the default
 // profile — kept under $IAMLAB_HOME (or the config directory) in shell/, so it survives restarts.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadWorldFile, saveWorldFile, SimBackend, World, WorldSnapshotError } from '../sim/index.js';
 import { normalizeState, ShellSession } from './session.js';
 import type { PromptFn, ShellState } from './types.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 export const SANDBOX_ACCOUNT = '123456789012';
 export const SANDBOX_USER = 'admin';
@@ -33,18 +34,7 @@ export interface DefaultShell {
   save(): void;
 }
 
-function atomicWrite(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  const fd = openSync(tmp, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
+const atomicWrite = (path: string, text: string) => writeFileAtomic(path, text, { mode: 0o600, fsync: true });
 
 function setAside(path: string, warnings: string[], why: string): void {
   const to = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;

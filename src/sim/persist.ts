@@ -1,8 +1,8 @@
 // Saving and loading a world file. Saves are atomic (write a temp file, then rename); a file
 // that cannot be read is never overwritten or moved: the error names it and the caller decides.
-import { readFileSync, writeFileSync, renameSync, mkdirSync, openSync, fsyncSync, closeSync, unlinkSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { World, WorldSnapshotError } from './world.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 /** Reads a world saved by saveWorldFile. Throws WorldSnapshotError naming the file (never changes it). */
 export function loadWorldFile(path: string, opts: { realTime?: boolean } = {}): World {
@@ -36,26 +36,7 @@ export function loadWorldFile(path: string, opts: { realTime?: boolean } = {}): 
   }
 }
 
-/** Writes the world atomically: <file>.tmp-<pid> then rename over <file>. */
+/** Writes the world atomically (src/atomic-write.ts), flushed to disk: only the owner may read it (it holds keys). */
 export function saveWorldFile(path: string, world: World): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-  const text = JSON.stringify(world.toJSON()) + '\n';
-  try {
-    writeFileSync(tmp, text, { mode: 0o600 });
-    const fd = openSync(tmp, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* nothing to clean */
-    }
-    throw e;
-  }
+  writeFileAtomic(path, JSON.stringify(world.toJSON()) + '\n', { mode: 0o600, fsync: true });
 }

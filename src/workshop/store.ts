@@ -1,9 +1,10 @@
 // Persisting the room to $IAMLAB_HOME/workshop/room.json so an instructor restart loses nothing.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, renameSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { EVENT_KINDS } from './protocol.js';
 import { emptyRoom, type RoomState } from './room.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 const Str = z.string();
 const LabStateSchema = z.object({
@@ -84,10 +85,6 @@ export function loadRoom(path: string, now: Date): { room: RoomState; warnings: 
   return { room: emptyRoom(now), warnings: [`${path} was ${why}; moved it to ${aside} and started an empty room`] };
 }
 
-/** Atomic write: a temp file in the same folder, then rename. */
 export function saveRoom(path: string, room: RoomState): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(room)}\n`, { mode: 0o600 });
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(room)}\n`, { mode: 0o600 });
 }
