@@ -3,7 +3,7 @@
 // parseMarkdown → blocks; layoutMarkdown → rows of styled runs wrapped to a width, so the
 // view knows exactly how many terminal rows the text takes. Pure: no React, no Ink.
 
-import { codeWrap, hardWrap, wrapRuns, type Row, type Run, type Style } from './text.js';
+import { codeWrap, wrapRuns, type Row, type Run, type Style } from './text.js';
 
 export type Inline = Run & { href?: string };
 

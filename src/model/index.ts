@@ -6,7 +6,7 @@
 
 import type { ServiceName } from '../backend/types.js';
 import * as data from './data.js';
-import type { OperationData, PaginatorData, ScalarType, ServiceData, ShapeDef } from './types.js';
+import type { OperationData, PaginatorData, ServiceData, ShapeDef } from './types.js';
 
 export type { PaginatorData, ScalarType, ServiceData, ShapeDef } from './types.js';
 

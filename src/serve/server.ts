@@ -78,7 +78,6 @@ interface Reply {
   close?: boolean;
 }
 
-const QUERY_SERVICES = new Set<string>(['sts', 'iam', 'ec2']);
 const VERSION_TO_SERVICE: Record<string, QueryService> = { '2011-06-15': 'sts', '2010-05-08': 'iam', '2016-11-15': 'ec2' };
 
 function s3RequestId(): string {
@@ -300,7 +299,6 @@ export class RequestProcessor {
   }
 
   private async dispatch(raw: RawRequest, query: QueryParameterBag, svc: WireService, auth: Pick<SigV4Auth, 'accessKeyId' | 'region' | 'sessionToken'> | undefined, key: KeyRecord | undefined, sourceIp: string): Promise<Reply> {
-    const head = raw.method === 'HEAD';
     const base: Omit<CallRequest, 'service' | 'operation' | 'input'> = {
       region: auth?.region ?? 'us-east-1',
       sourceIp,

@@ -1,6 +1,6 @@
 // SimBackend: answers CallRequests against a World. Every call (success or failure, including
 // authentication failures) lands in the audit log; secrets are never recorded.
-import type { Backend, CallRequest, CallResult, ServiceName } from '../backend/types.js';
+import type { Backend, CallResult, ServiceName } from '../backend/types.js';
 import type { World } from './world.js';
 import type { AuditEvent } from './audit.js';
 import type { OpCtx, OpDef, SimCallRequest, SimServiceName } from './ops-common.js';

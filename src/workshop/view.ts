@@ -1,6 +1,6 @@
 // The instructor's dashboard as pure rows of styled runs: dashboard.tsx draws them one
 // terminal row each, and tests read them as text. Nothing here knows about Ink.
-import { pad, textWidth, truncate, truncateRow, type Row, type Run, type Style } from '../app/text.js';
+import { pad, truncate, truncateRow, type Row, type Run, type Style } from '../app/text.js';
 import { duration, eventLine, learnerRows, shown, type LearnerRow, type RoomState } from './room.js';
 
 export type SortKey = 'attention' | 'name' | 'progress';
