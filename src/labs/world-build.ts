@@ -24,6 +24,26 @@ export interface BuiltWorld {
   accounts: Record<string, string>;
 }
 
+type RoleSpec = NonNullable<WorldSpec['roles']>[number];
+type DocSpec = string | Record<string, unknown>;
+
+/** A policy document of the lab's world as IAM takes it (text), with {account.*} filled in. */
+export function policyText(d: DocSpec, vars: Record<string, string>): string {
+  return typeof d === 'string' ? fillDeep(d, vars) : JSON.stringify(fillDeep(d, vars));
+}
+
+/** CreateRole's input for a role of the lab's world (the simulated account's and a real one's setup). */
+export function createRoleInput(r: RoleSpec, vars: Record<string, string>): Record<string, unknown> {
+  return {
+    RoleName: r.name,
+    AssumeRolePolicyDocument: policyText(r.trust, vars),
+    ...(r.path ? { Path: r.path } : {}),
+    ...(r.description !== undefined ? { Description: r.description } : {}),
+    ...(r.max_session ? { MaxSessionDuration: r.max_session } : {}),
+    ...(r.tags ? { Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
+  };
+}
+
 export function labAccounts(spec: WorldSpec): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, a] of Object.entries(spec.accounts)) out[k] = a.id;
@@ -44,7 +64,7 @@ export function buildWorld(lab: Lab, opts: { realTime?: boolean } = {}): BuiltWo
     if (!r.ok) throw new LabSetupError(`${lab.file}: ${where}: ${operation} failed: ${r.error.code}: ${r.error.message}`);
     return r.output;
   };
-  const doc = (d: string | Record<string, unknown>) => (typeof d === 'string' ? fillDeep(d, vars) : JSON.stringify(fillDeep(d, vars)));
+  const doc = (d: DocSpec) => policyText(d, vars);
   const policyArn = (where: string, accountId: string, ref: string): string => {
     if (ref.startsWith('arn:')) return fillDeep(ref, vars);
     const customer = (spec.policies ?? []).find((p) => p.name === ref && acctOf(p.account) === accountId);
@@ -81,14 +101,7 @@ export function buildWorld(lab: Lab, opts: { realTime?: boolean } = {}): BuiltWo
   (spec.roles ?? []).forEach((r, i) => {
     const a = acctOf(r.account);
     const w = `world.roles[${i}]`;
-    call(w, a, 'iam', 'CreateRole', {
-      RoleName: r.name,
-      AssumeRolePolicyDocument: doc(r.trust),
-      ...(r.path ? { Path: r.path } : {}),
-      ...(r.description !== undefined ? { Description: r.description } : {}),
-      ...(r.max_session ? { MaxSessionDuration: r.max_session } : {}),
-      ...(r.tags ? { Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
-    });
+    call(w, a, 'iam', 'CreateRole', createRoleInput(r, vars));
     for (const p of r.policies ?? []) call(w, a, 'iam', 'AttachRolePolicy', { RoleName: r.name, PolicyArn: policyArn(w, a, p) });
     for (const [name, d] of Object.entries(r.inline ?? {})) call(w, a, 'iam', 'PutRolePolicy', { RoleName: r.name, PolicyName: name, PolicyDocument: doc(d) });
   });

@@ -15,6 +15,7 @@ import type { Credentials } from '../backend/types.js';
 import type { Lab } from '../labs/schema.js';
 import { accountVars, fillDeep } from '../checks/template.js';
 import { awsManagedByName } from '../sim/index.js';
+import { createRoleInput, policyText } from '../labs/world-build.js';
 import type { RealBackend } from './backend.js';
 import type { RealAwsError } from './errors.js';
 
@@ -59,7 +60,7 @@ export async function setupRealLab(lab: Lab, backends: Record<string, RealBacken
   if (new Set(ids).size !== ids.length) return { ...res, failed: `the profiles given for ${keys.join(' and ')} belong to the same account ${ids[0]}; this lab needs ${keys.length} different accounts` };
   const vars = accountVars(res.accounts);
   const keyOf = (k: string | undefined) => k ?? keys[0]!;
-  const doc = (d: string | Record<string, unknown>) => (typeof d === 'string' ? fillDeep(d, vars) : JSON.stringify(fillDeep(d, vars)));
+  const doc = (d: string | Record<string, unknown>) => policyText(d, vars);
   const call = async (k: string, op: string, input: Obj): Promise<Obj> => {
     const r = await backends[k]!.call({ service: 'iam', operation: op, input, via: 'api' });
     if (!r.ok) throw new SetupFailed(`${op} ${String(input.UserName ?? input.RoleName ?? input.GroupName ?? input.PolicyName ?? '')}: ${r.error.code}: ${r.error.message}${(r.error as RealAwsError).hint ? ` ${(r.error as RealAwsError).hint}` : ''}`);
@@ -144,14 +145,7 @@ export async function setupRealLab(lab: Lab, backends: Record<string, RealBacken
         res.kept.push(`role ${r.name}`);
         continue;
       }
-      await call(k, 'CreateRole', {
-        RoleName: r.name,
-        AssumeRolePolicyDocument: doc(r.trust),
-        ...(r.path ? { Path: r.path } : {}),
-        ...(r.description !== undefined ? { Description: r.description } : {}),
-        ...(r.max_session ? { MaxSessionDuration: r.max_session } : {}),
-        ...(r.tags ? { Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
-      });
+      await call(k, 'CreateRole', createRoleInput(r, vars));
       for (const p of r.policies ?? []) await call(k, 'AttachRolePolicy', { RoleName: r.name, PolicyArn: policyArn(k, p) });
       for (const [name, d] of Object.entries(r.inline ?? {})) await call(k, 'PutRolePolicy', { RoleName: r.name, PolicyName: name, PolicyDocument: doc(d) });
       res.created.push(`role ${r.name}`);
