@@ -60,21 +60,7 @@ async function firstFrame(): Promise<import('./harness.js').BenchResult> {
   try {
     // the baseline: a minimal Ink app, bundled like ours
     writeFileSync(join(dir, 'hello.mjs'), "import React from 'react'; import { render, Text } from 'ink'; render(React.createElement(Text, null, 'hello-ink-ready'));\n");
-    writeFileSync(join(dir, 'stub.mjs'), 'export default {};\n');
-    const { build } = await import('esbuild');
-    await build({
-      entryPoints: [join(dir, 'hello.mjs')],
-      outfile: join(dir, 'hello.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      nodePaths: [join(ROOT, 'node_modules')],
-      define: { 'process.env.NODE_ENV': '"production"' },
-      alias: { 'react-devtools-core': join(dir, 'stub.mjs') },
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      logLevel: 'error',
-    });
+    await bundleLikeTheApp(dir, 'hello.mjs', 'hello.js');
     const env: NodeJS.ProcessEnv = { ...process.env, CI: 'false', TERM: 'xterm-256color', IAMLAB_HOME: join(dir, 'home') };
     delete env.NO_COLOR;
     const app = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'bin/iamlab.js'))}`;
@@ -171,11 +157,16 @@ process.exit(0);
 
 async function buildDriver(dir: string): Promise<string> {
   writeFileSync(join(dir, 'driver.mjs'), DRIVER(ROOT));
+  return bundleLikeTheApp(dir, 'driver.mjs', 'driver.js');
+}
+
+/** One esbuild bundle made the way scripts/build.mjs makes the app's (production React, no devtools, the AWS SDK external). */
+async function bundleLikeTheApp(dir: string, entry: string, out: string): Promise<string> {
   writeFileSync(join(dir, 'stub.mjs'), 'export default {};\n');
   const { build } = await import('esbuild');
-  const outfile = join(dir, 'driver.js');
+  const outfile = join(dir, out);
   await build({
-    entryPoints: [join(dir, 'driver.mjs')],
+    entryPoints: [join(dir, entry)],
     outfile,
     bundle: true,
     platform: 'node',
