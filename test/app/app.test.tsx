@@ -21,6 +21,7 @@ import { SimBackend, World } from '../../src/sim/index.js';
 import { startServer } from '../../src/serve/index.js';
 import type { ControllerOptions } from '../../src/app/controller.js';
 import { noAwsEnv, withEnv } from '../real/helpers.js';
+import { STEP1_LINES, TRUST_THIS_ACCOUNT } from './step1.js';
 
 const ENTER = '\r';
 const ESC = '\x1b';
@@ -121,11 +122,7 @@ describe('the app, driven by keys', () => {
     app.write(
       [
         'aws iam delete-role --role-name temp-user',
-        'cat > trust.json <<EOF',
-        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}',
-        'EOF',
-        'aws iam create-role --role-name temp-user --assume-role-policy-document file://trust.json',
-        'aws iam attach-role-policy --role-name temp-user --policy-arn arn:aws:iam::aws:policy/AdministratorAccess',
+        ...STEP1_LINES,
         '',
       ].join('\r'),
     );
@@ -272,7 +269,7 @@ describe('the app, driven by keys', () => {
     t.after(() => app.unmount());
     await app.waitFor(/Step 1 of 6/);
     await app.run('export MARK=made-in-step-1');
-    await app.run('aws iam create-role --role-name temp-user --assume-role-policy-document \'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}\' --query Role.RoleName', /"temp-user"/);
+    await app.run(`aws iam create-role --role-name temp-user --assume-role-policy-document '${TRUST_THIS_ACCOUNT}' --query Role.RoleName`, /"temp-user"/);
     await app.run('aws iam attach-role-policy --role-name temp-user --policy-arn arn:aws:iam::aws:policy/AdministratorAccess', /Step 2 of 6/);
     app.write(ESC);
     await app.waitFor(/LAB KEYS/);

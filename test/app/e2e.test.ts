@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { awsEnv, hasAws } from '../serve/aws-cli.js';
 import { ROOT, Terminals, hasTmux } from './tmux.js';
+import { STEP1_LINES, TRUST_THIS_ACCOUNT } from './step1.js';
 
 const term = new Terminals('iamlab-e2e');
 const newHome = () => term.newHome();
@@ -27,11 +28,7 @@ describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux i
     // step 1: a paste — heredoc, then two commands — in one chunk
     p.text(
       [
-        'cat > trust.json <<EOF',
-        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}',
-        'EOF',
-        'aws iam create-role --role-name temp-user --assume-role-policy-document file://trust.json',
-        'aws iam attach-role-policy --role-name temp-user --policy-arn arn:aws:iam::aws:policy/AdministratorAccess',
+        ...STEP1_LINES,
         '',
       ].join('\n'),
     );
@@ -127,7 +124,7 @@ describe('the built app in a terminal (tmux)', { skip: hasTmux ? false : 'tmux i
     // "another terminal": a clean environment that knows nothing but what the file exports
     const cfg = newHome();
     const env = awsEnv(cfg);
-    const trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}';
+    const trust = TRUST_THIS_ACCOUNT;
     const out = execFileSync(
       'bash',
       ['-c', `source "$1" && aws sts get-caller-identity --query Arn --output text && aws iam create-role --role-name temp-user --assume-role-policy-document "$2" --query Role.Arn --output text && aws iam attach-role-policy --role-name temp-user --policy-arn arn:aws:iam::aws:policy/AdministratorAccess`, 'sh', file, trust],

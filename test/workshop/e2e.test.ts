@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Terminals, hasTmux } from '../app/tmux.js';
+import { STEP1_LINES } from '../app/step1.js';
 
 const KEY = 'wk-e2e-7 blue';
 const term = new Terminals('iamlab-ws-e2e');
@@ -53,11 +54,7 @@ describe('a workshop room in terminals (tmux)', { skip: hasTmux ? false : 'tmux 
     // Ada passes step 1 (a paste); Bob asks for a hint
     ada.text(
       [
-        'cat > trust.json <<EOF',
-        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::089665204192:root"},"Action":"sts:AssumeRole"}]}',
-        'EOF',
-        'aws iam create-role --role-name temp-user --assume-role-policy-document file://trust.json',
-        'aws iam attach-role-policy --role-name temp-user --policy-arn arn:aws:iam::aws:policy/AdministratorAccess',
+        ...STEP1_LINES,
         '',
       ].join('\n'),
     );
