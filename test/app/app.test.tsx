@@ -20,7 +20,7 @@ import { startWorkshopServer } from '../../src/workshop/server.js';
 import { SimBackend, World } from '../../src/sim/index.js';
 import { startServer } from '../../src/serve/index.js';
 import type { ControllerOptions } from '../../src/app/controller.js';
-import { noAwsEnv, withEnv } from '../real/helpers.js';
+import { adminIn, noAwsEnv, withEnv } from '../real/helpers.js';
 import { STEP1_LINES, TRUST_THIS_ACCOUNT } from './step1.js';
 
 const ENTER = '\r';
@@ -599,16 +599,7 @@ describe('the app, driven by keys', () => {
     const ACCOUNT = '210987654321';
     const world = World.create({ seed: 'app-real', now: new Date(), realTime: true });
     world.createAccount(ACCOUNT);
-    const sim = new SimBackend(world);
-    const root = world.rootCredentials(ACCOUNT);
-    const iam = (operation: string, input: Record<string, unknown>) => {
-      const r = sim.callSync({ service: 'iam', operation, input, credentials: root, via: 'api' });
-      if (!r.ok) throw new Error(r.error.message);
-      return r.output;
-    };
-    iam('CreateUser', { UserName: 'me' });
-    iam('AttachUserPolicy', { UserName: 'me', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
-    const me = iam('CreateAccessKey', { UserName: 'me' }).AccessKey as { AccessKeyId: string; SecretAccessKey: string };
+    const me = adminIn(world, new SimBackend(world), ACCOUNT);
     const server = await startServer({ world });
     t.after(() => server.close());
     const aws = mkdtempSync(join(tmpdir(), 'iamlab-app-aws-'));

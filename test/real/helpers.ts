@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { SimBackend, World } from '../../src/sim/index.js';
 
 export interface Running {
   url: string;
@@ -160,4 +161,17 @@ export function noAwsEnv(extra: Record<string, string | undefined> = {}): Record
   const vars: Record<string, string | undefined> = {};
   for (const k of Object.keys(process.env)) if (k.startsWith('AWS_') && k !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') vars[k] = undefined;
   return { ...vars, AWS_EC2_METADATA_DISABLED: 'true', ...extra };
+}
+
+/** An administrator (user `me`, AdministratorAccess) in a simulated account, and its access key: the learner's own profile in real-mode tests. */
+export function adminIn(w: World, sim: SimBackend, account: string): { AccessKeyId: string; SecretAccessKey: string } {
+  const root = w.rootCredentials(account);
+  const call = (operation: string, input: Record<string, unknown>) => {
+    const r = sim.callSync({ service: 'iam', operation, input, credentials: root, via: 'api' });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.output;
+  };
+  call('CreateUser', { UserName: 'me' });
+  call('AttachUserPolicy', { UserName: 'me', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+  return call('CreateAccessKey', { UserName: 'me' }).AccessKey as { AccessKeyId: string; SecretAccessKey: string };
 }

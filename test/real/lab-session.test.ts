@@ -19,7 +19,7 @@ import { fillTemplate } from '../../src/checks/template.js';
 import { CONSOLE_IN_REAL_MODE } from '../../src/real/checks.js';
 import { checkCommand } from '../../src/labs/commands.js';
 import { spawn } from 'node:child_process';
-import { noAwsEnv } from './helpers.js';
+import { adminIn, noAwsEnv } from './helpers.js';
 
 const LABS_DIR = join(import.meta.dirname, '..', '..', 'labs');
 const ACCOUNT = '210987654321';
@@ -32,18 +32,6 @@ let env: Record<string, string>;
 const homes: string[] = [];
 /** Secrets the test knows were created outside the lab (the learner's own keys). */
 const ownSecrets: string[] = [];
-
-function adminIn(w: World, sim: SimBackend, account: string): { AccessKeyId: string; SecretAccessKey: string } {
-  const root = w.rootCredentials(account);
-  const call = (operation: string, input: Record<string, unknown>) => {
-    const r = sim.callSync({ service: 'iam', operation, input, credentials: root, via: 'api' });
-    if (!r.ok) throw new Error(r.error.message);
-    return r.output;
-  };
-  call('CreateUser', { UserName: 'me' });
-  call('AttachUserPolicy', { UserName: 'me', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
-  return call('CreateAccessKey', { UserName: 'me' }).AccessKey as { AccessKeyId: string; SecretAccessKey: string };
-}
 
 before(async () => {
   world = World.create({ seed: 'real-lab-session', now: new Date(), realTime: true });

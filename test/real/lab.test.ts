@@ -10,6 +10,7 @@ import { SimBackend, World } from '../../src/sim/index.js';
 import { startServer, type RunningServer } from '../../src/serve/index.js';
 import { openRealLab } from '../../src/real/lab.js';
 import type { WriteConfirmation } from '../../src/real/backend.js';
+import { adminIn } from './helpers.js';
 
 const ACCOUNT = '210987654321';
 let server: RunningServer;
@@ -20,16 +21,7 @@ let adminSecret = '';
 before(async () => {
   const world = World.create({ seed: 'real-lab', now: new Date(), realTime: true });
   world.createAccount(ACCOUNT);
-  const sim = new SimBackend(world);
-  const root = world.rootCredentials(ACCOUNT);
-  const call = (operation: string, input: Record<string, unknown>) => {
-    const r = sim.callSync({ service: 'iam', operation, input, credentials: root, via: 'api' });
-    if (!r.ok) throw new Error(r.error.message);
-    return r.output;
-  };
-  call('CreateUser', { UserName: 'me' });
-  call('AttachUserPolicy', { UserName: 'me', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
-  const k = call('CreateAccessKey', { UserName: 'me' }).AccessKey as { AccessKeyId: string; SecretAccessKey: string };
+  const k = adminIn(world, new SimBackend(world), ACCOUNT);
   adminSecret = k.SecretAccessKey;
   server = await startServer({ world });
   dir = mkdtempSync(join(tmpdir(), 'iamlab-real-lab-'));
