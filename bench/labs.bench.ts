@@ -1,32 +1,19 @@
 // Lab checks: one `iamlab check <lab>` process for a whole lab (baseline: `iamlab --version` in
 // the same run), and one step's check in-process (baseline: one AssumeRole decision).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile, type Bench } from './harness.js';
 import { openLab } from '../src/labs/index.js';
+import { ensureBuilt } from '../test/build.js';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const LABS = join(ROOT, 'labs');
 const LAB = 'james-s3-readonly'; // the longest lab: 14 steps
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
-function ensureBuilt(): void {
-  const dist = join(ROOT, 'dist', 'cli.js');
-  if (existsSync(dist) && statSync(dist).mtimeMs >= newest(join(ROOT, 'src'))) return;
-  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-}
 
 /** A home where LAB is completed, so every step's check runs to the end. */
 async function completedHome(): Promise<string> {

@@ -2,42 +2,18 @@
 // (node bin/iamlab.js) with IAMLAB_HOME in a temporary folder.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openLab } from '../../src/labs/index.js';
-import { LABS_DIR, tempHome } from './helpers.js';
+import { LABS_DIR, iamlabCli, tempHome } from './helpers.js';
+import { ensureBuilt } from '../build.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
-function iamlab(args: string[], home: string) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'iamlab.js'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, IAMLAB_HOME: home, NO_COLOR: '1' },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const iamlab = (args: string[], home: string) => iamlabCli(args, home);
 
 describe('iamlab labs / check / reset (built CLI)', () => {
-  before(() => {
-    const dist = join(ROOT, 'dist', 'cli.js');
-    if (!existsSync(dist) || statSync(dist).mtimeMs < newest(join(ROOT, 'src'))) {
-      const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-      assert.equal(b.status, 0, `build failed: ${b.stderr}`);
-    }
-  });
+  before(() => ensureBuilt());
 
   it('check --json on a lab not started: every step fails, exit 1', () => {
     const t = tempHome();

@@ -1,12 +1,13 @@
 // Shared helpers for the lab self-tests: a fresh lab session in a temporary home, and running a
 // step's solution the way a learner would (files written, commands typed into the shell).
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLab, type LabSession, type OpenLabOptions } from '../../src/labs/index.js';
 import { runStepSolution } from '../../src/labs/selftest.js';
 import type { Step } from '../../src/labs/schema.js';
+import { ensureBuilt } from '../build.js';
 
 export const LABS_DIR = join(import.meta.dirname, '..', '..', 'labs');
 
@@ -35,23 +36,8 @@ export async function doStep(s: LabSession, step: Step): Promise<string> {
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-function newestIn(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestIn(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
-/** Builds dist/ when it is older than src/ (as test/labs/cli.test.ts does). */
-export function ensureBuilt(): void {
-  const dist = join(ROOT, 'dist', 'cli.js');
-  if (!existsSync(dist) || statSync(dist).mtimeMs < newestIn(join(ROOT, 'src'))) {
-    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
-}
+export { ensureBuilt };
 
 /** Runs `iamlab ARGS` through bin/iamlab.js with IAMLAB_HOME=home, stdin not a terminal. */
 export function iamlabCli(args: string[], home: string, cwd = ROOT): { code: number | null; stdout: string; stderr: string } {

@@ -3,28 +3,16 @@
 // last command, and the sandbox world kept under IAMLAB_HOME across runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { tmp } from './helpers.js';
+import { ensureBuilt } from '../build.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && /\.(ts|tsx|json)$/.test(e.name)) t = Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs);
-  }
-  return t;
-}
 
-before(() => {
-  const cli = join(ROOT, 'dist', 'cli.js');
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(ROOT, 'src'))) {
-    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(b.status, 0, b.stderr);
-  }
-});
+before(() => ensureBuilt());
 
 function shell(home: string, input: string, args: string[] = []) {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'iamlab.js'), 'shell', ...args], {
