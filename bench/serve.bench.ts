@@ -5,11 +5,11 @@
 // moto, so client and server do not share an event loop and each server's CPU time can be
 // read from /proc the same way.
 import { fileURLToPath } from 'node:url';
-import { spawn, spawnSync, fork, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { percentile, type Bench, type BenchResult } from './harness.js';
+import { motoPath, startMoto, type Running } from '../test/moto.js';
 
 const CONCURRENCY = 50;
 const TOTAL = 3000; // requests per figure (bounded)
@@ -100,48 +100,12 @@ function ask<T>(child: ChildProcess, msg: string, key: string): Promise<T> {
 
 // ---------------------------------------------------------------- moto_server
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function waitForPort(port: number, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
-
-function motoInstalled(): boolean {
-  return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
-}
-
-async function startMoto(): Promise<{ proc: ChildProcess; ep: Endpoint } | undefined> {
-  if (!motoInstalled()) return undefined;
-  const port = await freePort();
+async function startBenchMoto(): Promise<{ server: Running; ep: Endpoint } | undefined> {
+  if (!motoPath()) return undefined;
   // The first 4 requests bootstrap a user and a role; from then on moto authenticates (re-signs) every request.
-  const proc = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: { ...process.env, INITIAL_NO_AUTH_ACTION_COUNT: '4' } });
-  if (!(await waitForPort(port, 20_000))) {
-    proc.kill();
-    return undefined;
-  }
-  const url = `http://127.0.0.1:${port}`;
+  const moto = await startMoto({ INITIAL_NO_AUTH_ACTION_COUNT: '4' }).catch(() => undefined);
+  if (!moto) return undefined;
+  const url = moto.url;
   const { IAMClient, CreateUserCommand, CreateAccessKeyCommand, PutUserPolicyCommand, CreateRoleCommand } = await import('@aws-sdk/client-iam');
   const boot = new IAMClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }, maxAttempts: 1 });
   await boot.send(new CreateUserCommand({ UserName: 'bench' }));
@@ -154,7 +118,7 @@ async function startMoto(): Promise<{ proc: ChildProcess; ep: Endpoint } | undef
     }),
   );
   boot.destroy();
-  return { proc, ep: { url, creds: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! }, roleArn: role.Role!.Arn! } };
+  return { server: moto, ep: { url, creds: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! }, roleArn: role.Role!.Arn! } };
 }
 
 // ---------------------------------------------------------------- load
@@ -261,19 +225,19 @@ function measure(): Promise<Figures> {
       await ask(child, 'close', 'closed').catch(() => undefined);
       child.kill();
     }
-    const moto = await startMoto();
+    const moto = await startBenchMoto();
     if (moto) {
       try {
         let c0: number | undefined;
-        const gci = await load(moto.ep, 'gci', { start: async () => void (c0 = cpuSeconds(moto.proc.pid)) });
-        const c1 = cpuSeconds(moto.proc.pid);
+        const gci = await load(moto.ep, 'gci', { start: async () => void (c0 = cpuSeconds(moto.server.pid!)) });
+        const c1 = cpuSeconds(moto.server.pid!);
         let c2: number | undefined;
-        const assume = await load(moto.ep, 'assume', { start: async () => void (c2 = cpuSeconds(moto.proc.pid)) });
-        const c3 = cpuSeconds(moto.proc.pid);
+        const assume = await load(moto.ep, 'assume', { start: async () => void (c2 = cpuSeconds(moto.server.pid!)) });
+        const c3 = cpuSeconds(moto.server.pid!);
         const capacity = c0 !== undefined && c1 !== undefined && c2 !== undefined && c3 !== undefined && c1 > c0 && c3 > c2 ? { gci: gci.n / (c1 - c0), assume: assume.n / (c3 - c2) } : undefined;
         out.moto = { gci, assume, ...(capacity ? { capacity } : {}) };
       } finally {
-        moto.proc.kill('SIGTERM');
+        await moto.server.stop();
       }
     }
     return out;

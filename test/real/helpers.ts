@@ -1,75 +1,14 @@
-// Test helpers for the real-account mode: moto_server on a free loopback port, small scripted
+// Test helpers for the real-account mode: moto_server on a free loopback port (test/moto.ts), small scripted
 // HTTP servers (throttling, expired tokens, closed ports), temporary AWS config files.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Running } from '../moto.js';
 import type { SimBackend, World } from '../../src/sim/index.js';
 
-export interface Running {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-}
-
-/** The path of moto_server when it is on PATH (and runs), else undefined. */
-export function motoPath(): string | undefined {
-  const r = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' });
-  const p = r.stdout.trim();
-  return r.status === 0 && p ? p : undefined;
-}
-
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** A port on 127.0.0.1 that nothing listens on (bound then released). */
-export const closedPort = freePort;
-
-/** Starts moto_server on a free 127.0.0.1 port and waits until it answers. */
-export async function startMoto(env: Record<string, string> = {}): Promise<Running> {
-  const bin = motoPath();
-  if (!bin) throw new Error('moto_server is not on PATH');
-  const port = await freePort();
-  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
-    try {
-      const r = await fetch(`${url}/moto-api/`);
-      if (r.status < 500) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`moto_server did not start: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+export { closedPort, freePort, motoPath, startMoto, type Running } from '../moto.js';
 
 export interface Scripted extends Running {
   /** Requests received: method, url, form body fields (awsQuery). */

@@ -4,8 +4,6 @@
 // nesting or naming mistake on our side would make whole subtrees disappear here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { connect, createServer } from 'node:net';
 import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import {
   IAMClient,
@@ -31,8 +29,9 @@ import { S3Client, ListBucketsCommand, CreateBucketCommand, PutObjectCommand, Li
 import { EC2Client, DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { startFixture, trustFor } from './fixture.js';
 import type { Credentials } from '../../src/backend/types.js';
+import { motoPath, startMoto } from '../moto.js';
 
-const hasMoto = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+const hasMoto = motoPath() !== undefined;
 
 /** Field paths of an SDK-parsed output, with value kinds (first list element only). */
 function paths(o: unknown, p = ''): string[] {
@@ -104,43 +103,14 @@ const KNOWN: Record<string, { onlyMoto?: string[]; onlyOurs?: string[] }> = {
   ListObjectsV2: { onlyMoto: ['.Contents[].ChecksumAlgorithm[]:string'] },
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function waitForPort(port: number, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`moto_server did not start on ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test('the same SDK calls parse into the same fields against moto_server and iamlab serve', async (t) => {
   if (!hasMoto) return t.skip('moto_server not on PATH');
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const port = await freePort();
-  const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const moto = await startMoto();
   const f = await startFixture();
   try {
-    await waitForPort(port, 30_000);
     const ours = await scenario(f.url, f.root);
-    const theirs = await scenario(`http://127.0.0.1:${port}`, { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'moto-accepts-any' });
+    const theirs = await scenario(moto.url, { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'moto-accepts-any' });
     for (const op of Object.keys(theirs)) {
       const a = new Set(paths(ours[op]));
       const b = new Set(paths(theirs[op]));
@@ -149,7 +119,7 @@ test('the same SDK calls parse into the same fields against moto_server and iaml
       assert.deepEqual({ op, onlyMoto, onlyOurs }, { op, onlyMoto: [], onlyOurs: [] });
     }
   } finally {
-    moto.kill('SIGTERM');
+    await moto.stop();
     await f.server.close();
   }
 });
