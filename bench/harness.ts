@@ -34,6 +34,17 @@ export function opsPerSecond(fn: () => void, ms = 1000): number {
   return (n * 1000) / (now - start);
 }
 
+/** Runs fn n times; returns each run's milliseconds. */
+export function timeEach(fn: () => unknown, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    fn();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
 /** Percentile (0–100) of a list of numbers. */
 export function percentile(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;

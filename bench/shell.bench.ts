@@ -6,22 +6,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { percentile, type Bench } from './harness.js';
+import { percentile, timeEach, type Bench } from './harness.js';
 import { ShellSession } from '../src/shell/index.js';
 import { buildSandbox } from '../src/shell/default-world.js';
 import { SimBackend } from '../src/sim/index.js';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 
-function timeIt(fn: () => unknown, n: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    fn();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
 
 async function timeAsync(fn: () => Promise<unknown>, n: number): Promise<number[]> {
   const out: number[] = [];
@@ -66,7 +57,7 @@ export const benches: Bench[] = [
           raw();
         }
         const full = await timeAsync(() => sh.run(line), 2000);
-        const base = timeIt(raw, 2000);
+        const base = timeEach(raw, 2000);
         const r = await sh.run(line);
         if (r.exitCode !== 0) throw new Error(r.stderr);
         return {

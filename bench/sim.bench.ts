@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bench } from './harness.js';
-import { opsPerSecond, percentile } from './harness.js';
+import { opsPerSecond, percentile, timeEach } from './harness.js';
 import { World, SimBackend, loadWorldFile, saveWorldFile } from '../src/sim/index.js';
 import { zodProblem } from '../src/sim/snapshot.js';
 import { setDocumentCache } from '../src/sim/engine.js';
@@ -126,27 +126,18 @@ export const benches: Bench[] = [
         const file = join(dir, 'world.json');
         saveWorldFile(file, backend.world);
         const bytes = readFileSync(file).length;
-        const time = (fn: () => unknown, n: number) => {
-          const out: number[] = [];
-          for (let i = 0; i < n; i++) {
-            const t = performance.now();
-            fn();
-            out.push(performance.now() - t);
-          }
-          return out;
-        };
         const parse = () => JSON.parse(readFileSync(file, 'utf8')) as unknown;
         // First calls in this process: what a start-up pays (cold code; zod loaded on first use).
-        const [coldLoad] = time(() => loadWorldFile(file), 1);
+        const [coldLoad] = timeEach(() => loadWorldFile(file), 1);
         const data = parse();
-        const [coldZod] = time(() => zodProblem(data), 1);
+        const [coldZod] = timeEach(() => zodProblem(data), 1);
         for (let i = 0; i < 20; i++) {
           loadWorldFile(file);
           parse();
         }
-        const load = time(() => loadWorldFile(file), 200);
-        const floor = time(parse, 200);
-        const zod = time(() => zodProblem(data), 50);
+        const load = timeEach(() => loadWorldFile(file), 200);
+        const floor = timeEach(parse, 200);
+        const zod = timeEach(() => zodProblem(data), 50);
         return {
           value: percentile(load, 50),
           unit: 'ms',
