@@ -83,7 +83,7 @@ export class SimCheckBackend implements CheckBackend {
   getGroup(accountId: string, name: string): GroupView | undefined {
     const g = this.world.iam.group(accountId, name);
     if (!g || g.name !== name) return undefined;
-    return { accountId: g.accountId, name: g.name, arn: g.arn, attached: g.attached.map((a) => ({ arn: a, name: nameOf(a) })), inline: g.inline.map((p) => ({ name: p.name, document: parseDoc(p.document) })) };
+    return { accountId: g.accountId, name: g.name, arn: g.arn, ...policiesOf(g) };
   }
 
   getManagedPolicy(arn: string): ManagedPolicyView | undefined {
@@ -272,8 +272,6 @@ export class SimCheckBackend implements CheckBackend {
 
   private roleView(r: NonNullable<ReturnType<World['iam']['role']>>): RoleView {
     const trust: PolicyDocument = this.world.iam.trustDocument(r.accountId, r.name) ?? parseDoc(r.trust, 'trust');
-    const tags: Record<string, string> = {};
-    for (const t of r.tags) tags[t.Key] = t.Value;
     return {
       accountId: r.accountId,
       name: r.name,
@@ -283,16 +281,22 @@ export class SimCheckBackend implements CheckBackend {
       ...(r.description ? { description: r.description } : {}),
       maxSessionDuration: r.maxSessionDuration,
       trust,
-      attached: r.attached.map((a) => ({ arn: a, name: nameOf(a) })),
-      inline: r.inline.map((p) => ({ name: p.name, document: parseDoc(p.document) })),
-      tags,
+      ...policiesOf(r),
+      tags: tagMap(r.tags),
     };
   }
 }
 
+/** A user's, group's or role's attached (by ARN and name) and inline policies (parsed), as checks read them. */
+function policiesOf(e: { attached: readonly string[]; inline: ReadonlyArray<{ name: string; document: string }> }): Pick<UserView, 'attached' | 'inline'> {
+  return { attached: e.attached.map((a) => ({ arn: a, name: nameOf(a) })), inline: e.inline.map((p) => ({ name: p.name, document: parseDoc(p.document) })) };
+}
+
+function tagMap(tags: ReadonlyArray<{ Key: string; Value: string }>): Record<string, string> {
+  return Object.fromEntries(tags.map((t) => [t.Key, t.Value]));
+}
+
 function userView(u: NonNullable<ReturnType<World['iam']['user']>>): UserView {
-  const tags: Record<string, string> = {};
-  for (const t of u.tags) tags[t.Key] = t.Value;
   return {
     accountId: u.accountId,
     name: u.name,
@@ -301,9 +305,8 @@ function userView(u: NonNullable<ReturnType<World['iam']['user']>>): UserView {
     userId: u.id,
     hasLoginProfile: !!u.loginProfile,
     accessKeys: u.accessKeys.map((k) => ({ accessKeyId: k.id, status: k.status })),
-    attached: u.attached.map((a) => ({ arn: a, name: nameOf(a) })),
-    inline: u.inline.map((p) => ({ name: p.name, document: parseDoc(p.document) })),
+    ...policiesOf(u),
     groups: [...u.groups],
-    tags,
+    tags: tagMap(u.tags),
   };
 }
