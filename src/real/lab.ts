@@ -10,32 +10,14 @@ import { loadLab } from '../labs/loader.js';
 import { checkStepSpec, type StepCheck, type StepLike } from '../checks/step.js';
 import type { EventMark } from '../checks/types.js';
 import type { ShellState } from '../shell/types.js';
-import type { PromptFn } from '../shell/types.js';
-import type { RealBackendOptions, WriteConfirmation } from './backend.js';
 import type { RealEventLog } from './events.js';
 import type { RealCheckBackend } from './checks.js';
 import type { RealShellSession } from './shell.js';
-import { openRealLabParts, realStep, type RealLabParts } from './lab-session.js';
+import { openRealLabParts, realStep, type RealLabParts, type RealLabPartsOptions } from './lab-session.js';
 import { writeFileAtomic } from '../atomic-write.js';
 
-export interface OpenRealLabOptions {
-  /** Where the lab's files live: <dir>/real-shell.json (no secrets), real-events.jsonl, workspace/. */
-  dir: string;
-  profile?: string;
-  region?: string;
-  /** The second account's profile, for labs with two accounts. */
-  profile2?: string;
-  labsDir?: string;
-  /** Asked before the first write in each account (show account id and caller ARN). */
-  confirmWrite?: (w: WriteConfirmation) => Promise<boolean>;
-  /** Prompts (MFA codes, aws configure). */
-  prompt?: PromptFn;
-  /** Extra backend options (tests: endpoint, env, retry). */
-  backendOptions?: RealBackendOptions;
-  interactiveEditor?: boolean;
-  columns?: number;
-  color?: boolean;
-}
+/** openRealLabParts' options, with the workspace (<dir>/workspace) and the saved shell state (<dir>/real-shell.json) found in `dir`. */
+export type OpenRealLabOptions = Omit<RealLabPartsOptions, 'workspaceDir' | 'state'> & { labsDir?: string };
 
 export interface RealLab {
   lab: Lab;
