@@ -15,7 +15,8 @@ import { arnLabel, promptFor } from './identity.js';
 import { CACHE_FORMAT, cachePath, catalogEntries, homeOf, labStamps, progressPath, readCatalogCache, readProgressRecords, writeCatalogCache, type CachedLab } from './catalog-cache.js';
 import { VERSION } from '../version.js';
 import { resolve, join } from 'node:path';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-write.js';
 
 type LabsModule = typeof import('../labs/index.js');
 type LabSession = Awaited<ReturnType<LabsModule['openLab']>>;
@@ -451,7 +452,7 @@ export class AppController implements AppPort {
     let file: string | undefined;
     try {
       file = join(s.paths.dir, 'endpoint.sh');
-      writeFileSync(file, `# iamlab: ${s.lab.title}, simulated account on ${url}\n${exports.join('\n')}\n`, { mode: 0o600 });
+      writeFileAtomic(file, `# iamlab: ${s.lab.title}, simulated account on ${url}\n${exports.join('\n')}\n`, { mode: 0o600 });
       this.serverFile = file;
     } catch {
       file = undefined;

@@ -1,9 +1,9 @@
 // The room at the end of a workshop: one row per learner and lab, as Markdown, CSV (the
 // report tables' writers, so a spreadsheet formula in a name stays text) or a plain table.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvTable, mdTable, textTable } from '../report/table.js';
 import { duration, learnerRows, shown, type LabState, type LearnerState, type RoomState } from './room.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 export interface SummaryRow {
   learner: string;
@@ -120,10 +120,9 @@ export function summaryText(rows: SummaryRow[]): string {
 export function exportRoom(room: RoomState, dir: string, now: Date, stuckAfterMs: number): { md: string; csv: string } {
   const rows = summaryRows(room, now, stuckAfterMs);
   const stamp = now.toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace(/:/g, '-');
-  mkdirSync(dir, { recursive: true });
   const md = join(dir, `room-${stamp}.md`);
   const csv = join(dir, `room-${stamp}.csv`);
-  writeFileSync(md, summaryMarkdown(room, rows, now, stuckAfterMs), { mode: 0o600 });
-  writeFileSync(csv, summaryCsv(rows), { mode: 0o600 });
+  writeFileAtomic(md, summaryMarkdown(room, rows, now, stuckAfterMs), { mode: 0o600 });
+  writeFileAtomic(csv, summaryCsv(rows), { mode: 0o600 });
   return { md, csv };
 }
